@@ -1,0 +1,112 @@
+"""Reads on listings and lists (batches)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import CharField, Count, Q, QuerySet, Value
+
+from accounts.selectors import Actor
+
+from .kinds import CAPABILITY, KINDS, SCENARIO, listing_model
+from .models import Batch, Field, ListingBase, ListingStatus
+from .permissions import listing_visible_q
+
+PUBLIC_COLUMNS = ("id", "title", "field_id", "organization__name", "city", "province", "published_at",
+                  "batch_id", "number", "language")
+
+
+@dataclass(frozen=True)
+class ListingFilters:
+    kind: str = ""          # "", "scenario" or "capability"
+    field: str = ""         # Field.code
+    city: str = ""
+    batch: int | None = None
+    q: str = ""             # keyword(s), any script
+
+
+def keyword_q(q: str) -> Q:
+    """Every term of the query must occur in the listing's segmented Simplified text, so
+    Traditional input finds Simplified text and the reverse."""
+    from matching.text import normalize, tokenize
+
+    cond = Q()
+    terms = tokenize(q) or [t for t in normalize(q).split() if t]
+    for term in dict.fromkeys(terms):
+        cond &= Q(search_text__contains=term)
+    return cond
+
+
+def _filtered(kind: str, filters: ListingFilters, base: Q) -> QuerySet[ListingBase]:
+    qs = listing_model(kind).objects.filter(base)
+    if filters.field:
+        qs = qs.filter(field__code=filters.field)
+    if filters.city:
+        qs = qs.filter(city=filters.city)
+    if filters.batch:
+        qs = qs.filter(batch_id=filters.batch)
+    if filters.q.strip():
+        qs = qs.filter(keyword_q(filters.q))
+    return qs
+
+
+def public_listing_rows(*, filters: ListingFilters) -> QuerySet:
+    """Published needs and capabilities as one table (dict rows with a `kind` column), newest
+    first, like a published provincial list."""
+    published = Q(status=ListingStatus.PUBLISHED)
+    kinds = [filters.kind] if filters.kind in KINDS else list(KINDS)
+    parts = [
+        _filtered(k, filters, published).annotate(kind=Value(k, output_field=CharField()))
+        .values(*PUBLIC_COLUMNS, "kind").order_by()
+        for k in kinds
+    ]
+    qs = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
+    return qs.order_by("-published_at", "kind", "-id")
+
+
+def listing_list_for_actor(*, actor: Actor, kind: str, filters: ListingFilters | None = None,
+                           organization_id: int | None = None) -> QuerySet[ListingBase]:
+    """Listings of one kind that `actor` may see, filtered."""
+    qs = _filtered(kind, filters or ListingFilters(), listing_visible_q(actor=actor))
+    if organization_id is not None:
+        qs = qs.filter(organization_id=organization_id)
+    return qs.select_related("organization", "field", "batch")
+
+
+def review_queue(*, kind: str) -> QuerySet[ListingBase]:
+    """Submitted listings of one kind, oldest first (officers only; the caller checks)."""
+    return (listing_model(kind).objects.filter(status=ListingStatus.SUBMITTED)
+            .select_related("organization", "field").order_by("submitted_at", "id"))
+
+
+def batch_list() -> QuerySet[Batch]:
+    return Batch.objects.annotate(
+        n_scenarios=Count("scenarios", filter=Q(scenarios__status=ListingStatus.PUBLISHED), distinct=True),
+        n_capabilities=Count("capabilities", filter=Q(capabilities__status=ListingStatus.PUBLISHED),
+                             distinct=True),
+    )
+
+
+def batch_field_counts(*, batch: Batch) -> list[dict]:
+    """Per field: how many published needs and capabilities the list holds."""
+    counts: dict[int, dict] = {}
+    for kind in KINDS:
+        rows = (listing_model(kind).objects.filter(batch=batch, status=ListingStatus.PUBLISHED)
+                .values("field_id").annotate(n=Count("id")))
+        for row in rows:
+            counts.setdefault(row["field_id"], {SCENARIO: 0, CAPABILITY: 0})[kind] = row["n"]
+    fields = {f.pk: f for f in Field.objects.filter(pk__in=counts)}
+    return [{"field": fields[fid], SCENARIO: c[SCENARIO], CAPABILITY: c[CAPABILITY]}
+            for fid, c in sorted(counts.items(), key=lambda kv: fields[kv[0]].order)]
+
+
+def city_choices() -> list[str]:
+    """Cities that have at least one published listing."""
+    cities: set[str] = set()
+    for kind in KINDS:
+        cities.update(listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED)
+                      .exclude(city="").values_list("city", flat=True).distinct())
+    return sorted(cities)
+
+
+def field_list() -> QuerySet[Field]:
+    return Field.objects.all()

@@ -1,0 +1,229 @@
+"""Writes on listings, for both sides: a need (Scenario) and an offering (suppliers.Capability).
+
+The lifecycle::
+
+    draft ──submit──▶ submitted ──publish──▶ published ──archive──▶ archived
+      ▲                 │   │
+      └────withdraw─────┘   └──return (comment)──▶ returned ──submit──▶ submitted
+
+Every change locks the row, checks the actor and the source state, and records the change
+(actor, time, from, to, comment) in the same transaction. Publishing, or editing a published
+listing, queues embedding and ranking after the transaction commits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization, User
+from accounts.selectors import user_is_member, user_is_officer
+from config.errors import DomainError, InvalidTransition, NotAllowed, NotFound
+from matching import hooks as matching_hooks
+from matching.text import detect_language, search_terms
+
+from .kinds import listing_model
+from .models import Batch, ListingBase, ListingStatus, TransitionBase
+from .permissions import can_view_listing, check_can_edit
+
+Action = TransitionBase.Action
+S = ListingStatus
+COMMENT_MAX = 2000
+
+
+@dataclass(frozen=True)
+class _Rule:
+    sources: frozenset[str]
+    target: str
+    who: str  # "owner", "officer" or "owner_or_officer"
+
+
+RULES: dict[str, _Rule] = {
+    Action.SUBMIT: _Rule(frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, "owner"),
+    Action.WITHDRAW: _Rule(frozenset({S.SUBMITTED}), S.DRAFT, "owner"),
+    Action.PUBLISH: _Rule(frozenset({S.SUBMITTED}), S.PUBLISHED, "officer"),
+    Action.RETURN: _Rule(frozenset({S.SUBMITTED}), S.RETURNED, "officer"),
+    Action.ARCHIVE: _Rule(frozenset({S.PUBLISHED}), S.ARCHIVED, "owner_or_officer"),
+}
+
+_WHO_MESSAGES = {
+    "owner": _("Only members of the organisation that posted this listing can do this."),
+    "officer": _("Only program officers can do this."),
+    "owner_or_officer": _("Only the posting organisation or a program officer can do this."),
+}
+
+
+def allowed_actions(*, actor: User, listing: ListingBase) -> list[str]:
+    """The transitions `actor` could apply to `listing` now (for showing buttons)."""
+    owner = user_is_member(user=actor, organization_id=listing.organization_id)
+    officer = user_is_officer(user=actor)
+    out = []
+    for action, rule in RULES.items():
+        if listing.status in rule.sources and _who_ok(rule.who, owner=owner, officer=officer):
+            out.append(action)
+    return out
+
+
+def _who_ok(who: str, *, owner: bool, officer: bool) -> bool:
+    return {"owner": owner, "officer": officer, "owner_or_officer": owner or officer}[who]
+
+
+def _prepare(listing: ListingBase) -> None:
+    """Derived fields, then model validation (raises ValidationError with field messages)."""
+    for name in ("title", "contact_name", "contact_phone", "province", "city"):
+        setattr(listing, name, (getattr(listing, name) or "").strip())
+    if not listing.language:
+        listing.language = detect_language(f"{listing.title}\n{listing.description}")
+    listing.search_text = search_terms(f"{listing.title}\n{listing.description}")
+    listing.full_clean()
+
+
+def _apply(listing: ListingBase, data: dict[str, Any]) -> None:
+    allowed = set(type(listing).editable_fields())
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise DomainError(_("Unknown fields: %(names)s") % {"names": ", ".join(unknown)})
+    for name, value in data.items():
+        setattr(listing, name, value)
+
+
+def _record(listing: ListingBase, *, actor: User | None, action: str, from_status: str,
+            comment: str = "") -> None:
+    listing.transitions.create(actor=actor, action=action, from_status=from_status,
+                               to_status=listing.status, comment=comment)
+
+
+@transaction.atomic
+def listing_create(*, actor: User, kind: str, organization: Organization, data: dict[str, Any]) -> ListingBase:
+    """Create a draft owned by `organization`, of which `actor` must be a member."""
+    if not user_is_member(user=actor, organization_id=organization.pk):
+        raise NotAllowed(_("You can only post for an organisation you are a member of."))
+    if organization.is_agency:
+        raise NotAllowed(_("A government agency does not post needs or capabilities."))
+    model = listing_model(kind)
+    listing = model(organization=organization, created_by=actor, status=S.DRAFT)
+    listing.province = organization.province
+    listing.city = organization.city
+    listing.language = ""
+    _apply(listing, data)
+    _prepare(listing)
+    listing.save()
+    _record(listing, actor=actor, action=Action.CREATE, from_status="")
+    return listing
+
+
+@transaction.atomic
+def listing_update(*, actor: User, listing: ListingBase, data: dict[str, Any]) -> ListingBase:
+    """Change an editable listing. Editing a published one re-embeds and re-ranks it."""
+    locked = type(listing).objects.select_for_update().get(pk=listing.pk)
+    check_can_edit(actor=actor, listing=locked)
+    _apply(locked, data)
+    if "language" not in data:
+        locked.language = ""
+    _prepare(locked)
+    locked.save()
+    _record(locked, actor=actor, action=Action.EDIT, from_status=locked.status)
+    if locked.status == S.PUBLISHED:
+        matching_hooks.listing_changed(kind=locked.KIND, listing_id=locked.pk)
+    return locked
+
+
+def _transition(*, actor: User | None, listing: ListingBase, action: str, comment: str = "",
+                batch: Batch | None = None) -> ListingBase:
+    rule = RULES[action]
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        raise DomainError(_("The comment is longer than %(n)d characters.") % {"n": COMMENT_MAX})
+    with transaction.atomic():
+        locked = (type(listing).objects.select_for_update().filter(pk=listing.pk).first())
+        if locked is None:
+            raise NotFound(_("No such listing."))
+        if actor is not None:
+            if not can_view_listing(actor=actor, listing=locked):
+                raise NotFound(_("No such listing."))
+            owner = user_is_member(user=actor, organization_id=locked.organization_id)
+            officer = user_is_officer(user=actor)
+            if not _who_ok(rule.who, owner=owner, officer=officer):
+                raise NotAllowed(_WHO_MESSAGES[rule.who])
+        if locked.status not in rule.sources:
+            raise InvalidTransition(
+                _("This listing is %(status)s; it cannot be %(action)s.")
+                % {"status": locked.get_status_display(), "action": Action(action).label.lower()}
+            )
+        if action == Action.RETURN and not comment:
+            raise DomainError(_("Say what needs to change: a comment is required to return a listing."),
+                              fields={"comment": [_("This field is required.")]})
+        from_status = locked.status
+        locked.status = rule.target
+        now = timezone.now()
+        fields = ["status", "updated_at"]
+        if action == Action.SUBMIT:
+            locked.submitted_at = now
+            fields.append("submitted_at")
+        if action == Action.PUBLISH:
+            locked.published_at = now
+            fields.append("published_at")
+            if batch is not None:
+                locked.batch = batch
+                locked.number = _next_number(type(locked), batch)
+                fields += ["batch", "number"]
+        locked.save(update_fields=fields)
+        _record(locked, actor=actor, action=action, from_status=from_status, comment=comment)
+        if action == Action.PUBLISH:
+            matching_hooks.listing_changed(kind=locked.KIND, listing_id=locked.pk)
+        elif from_status == S.PUBLISHED:
+            matching_hooks.listing_withdrawn(kind=locked.KIND, listing_id=locked.pk)
+        from . import notifications
+
+        notifications.listing_transitioned(listing=locked, action=action, actor=actor, comment=comment)
+    return locked
+
+
+def _next_number(model, batch: Batch) -> int:
+    # numbered per list and side, like the published provincial lists (1, 2, 3, …)
+    top = model.objects.filter(batch=batch).aggregate(m=Max("number"))["m"]
+    return (top or 0) + 1
+
+
+def listing_submit(*, actor: User, listing: ListingBase) -> ListingBase:
+    return _transition(actor=actor, listing=listing, action=Action.SUBMIT)
+
+
+def listing_withdraw(*, actor: User, listing: ListingBase) -> ListingBase:
+    return _transition(actor=actor, listing=listing, action=Action.WITHDRAW)
+
+
+def listing_publish(*, actor: User, listing: ListingBase, batch: Batch | None = None,
+                    comment: str = "") -> ListingBase:
+    return _transition(actor=actor, listing=listing, action=Action.PUBLISH, batch=batch, comment=comment)
+
+
+def listing_return(*, actor: User, listing: ListingBase, comment: str) -> ListingBase:
+    return _transition(actor=actor, listing=listing, action=Action.RETURN, comment=comment)
+
+
+def listing_archive(*, actor: User, listing: ListingBase, comment: str = "") -> ListingBase:
+    return _transition(actor=actor, listing=listing, action=Action.ARCHIVE, comment=comment)
+
+
+@transaction.atomic
+def batch_create(*, actor: User, name: str, published_on, description: str = "") -> Batch:
+    if not user_is_officer(user=actor):
+        raise NotAllowed(_WHO_MESSAGES["officer"])
+    batch = Batch(name=(name or "").strip(), published_on=published_on, description=description,
+                  created_by=actor)
+    batch.full_clean()
+    batch.save()
+    return batch
+
+
+def validation_messages(exc: ValidationError) -> dict[str, list[str]]:
+    """Field → messages, for interfaces that show a ValidationError raised by a service."""
+    if hasattr(exc, "error_dict"):
+        return {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+    return {"__all__": [str(m) for m in exc.messages]}
