@@ -1,0 +1,319 @@
+"""Ranking: pure functions over plain data (no ORM), used by the site, the re-rank job and the
+evaluation command alike.
+
+For a query listing (a need or an offering) and a pool of listings of the other side:
+
+1. **dense**: cosine of the two embeddings;
+2. **lexical**: BM25 over jieba terms of the Simplified text, plus domain-concept tokens that
+   give a term in one language or wording its counterparts in the other (matching.lexicon);
+3. **structured**: the need's stated requirements (certification, deployment, invasiveness,
+   wearables, cameras, integration, turnaround) checked against what the offering states
+   (matching.facts), plus field and region agreement.
+
+Dense and lexical scores are standardised over the query's whole pool (z-scores: how far a
+candidate stands out from every other listing of that side). That puts two scales that have
+nothing in common on one, without fitting anything to labels, and it is what lets a
+cross-lingual pair whose cosine is lowered by the language gap still stand out. The weighted sum
+of the two z-scores and the structured points is the fused score; `squash` maps it into (0, 1)
+for display and for the score floor.
+
+Scoring is matrix work (one matmul for dense, one sparse product for BM25), so ranking one
+listing against 100k, or 10k listings against 10k, stays fast.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from . import facts as facts_mod
+from . import lexicon
+from .text import tokenize
+
+BM25_K1 = 1.2
+BM25_B = 0.75
+# A term repeated in a long query saturates the way a document term does.
+BM25_K3 = 2.0
+# Stored terms are recomputed when this changes (tokenisation, lexicon or TITLE_REPEAT changed).
+TERMS_VERSION = "1"
+# The title names the need or the product; its terms count twice.
+TITLE_REPEAT = 2
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What ranking needs to know of one listing."""
+
+    id: int | str
+    kind: str  # "scenario" (a need) or "capability" (an offering)
+    title: str
+    description: str
+    field: str = ""
+    province: str = ""
+    city: str = ""
+    language: str = ""
+    deployment: str = "either"
+    certification: str = "none"  # a need: the one it requires; an offering: the one it holds
+    extra: str = ""              # more text of an offering (reference deployments)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p for p in (self.title, self.description, self.extra) if p)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A listing with its lexical terms and facts (derived once; terms are stored per listing)."""
+
+    listing: Listing
+    terms: tuple[str, ...]
+    facts: facts_mod.Facts
+
+
+def listing_terms(listing: Listing) -> list[str]:
+    text = "\n".join(p for p in (listing.description, listing.extra) if p)
+    return tokenize(listing.title) * TITLE_REPEAT + tokenize(text) + lexicon.concept_tokens(listing.text)
+
+
+def prepare(listing: Listing, terms: Sequence[str] | None = None) -> Prepared:
+    """`terms` may come from storage (matching.models.ListingTerms) to skip segmentation."""
+    return Prepared(listing=listing, terms=tuple(terms if terms is not None else listing_terms(listing)),
+                    facts=facts_mod.extract(listing))
+
+
+@dataclass(frozen=True)
+class Weights:
+    dense: float = 0.55
+    lexical: float = 0.35
+    structured: float = 0.10
+
+
+class LexicalIndex:
+    """BM25 over a pool: a sparse (documents × vocabulary) matrix of document-side term weights,
+    so that scoring a query is one sparse product."""
+
+    def __init__(self, docs: Sequence[Sequence[str]]):
+        self.vocab: dict[str, int] = {}
+        rows, cols, tfs = [], [], []
+        for i, doc in enumerate(docs):
+            for term, tf in Counter(doc).items():
+                j = self.vocab.setdefault(term, len(self.vocab))
+                rows.append(i)
+                cols.append(j)
+                tfs.append(tf)
+        self.n = len(docs)
+        lengths = np.array([len(d) for d in docs], dtype=np.float32)
+        avg = float(lengths.mean()) if self.n else 1.0
+        tf = np.array(tfs, dtype=np.float32)
+        r = np.array(rows, dtype=np.int64)
+        c = np.array(cols, dtype=np.int64)
+        df = np.bincount(c, minlength=len(self.vocab)).astype(np.float32)
+        self.idf_values = np.log1p((self.n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / max(avg, 1e-9))
+        weight = self.idf_values[c] * tf * (BM25_K1 + 1) / (tf + norm[r])
+        self.matrix = sparse.csr_matrix((weight, (r, c)), shape=(self.n, len(self.vocab)), dtype=np.float32)
+
+    def idf(self, term: str) -> float:
+        j = self.vocab.get(term)
+        if j is None:
+            return float(math.log1p((self.n + 0.5) / 0.5))
+        return float(self.idf_values[j])
+
+    def query_matrix(self, queries: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        """(queries × vocabulary) query-side weights; terms unknown to the pool are dropped."""
+        rows, cols, vals = [], [], []
+        for i, terms in enumerate(queries):
+            for term, qtf in Counter(terms).items():
+                j = self.vocab.get(term)
+                if j is not None:
+                    rows.append(i)
+                    cols.append(j)
+                    vals.append(qtf * (BM25_K3 + 1) / (BM25_K3 + qtf))
+        return sparse.csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)),
+                                 shape=(len(queries), len(self.vocab)), dtype=np.float32)
+
+    def scores(self, queries: Sequence[Sequence[str]]) -> np.ndarray:
+        """(queries × documents) BM25 scores."""
+        if self.n == 0 or not self.vocab:
+            return np.zeros((len(queries), self.n), dtype=np.float32)
+        return np.asarray((self.query_matrix(queries) @ self.matrix.T).toarray(), dtype=np.float32)
+
+
+@dataclass
+class Pool:
+    """The listings of one side that queries are ranked against, with their vectors."""
+
+    items: list[Prepared]
+    vectors: np.ndarray  # (n, dim) float32, rows L2-normalised, aligned with items
+    index: LexicalIndex = field(init=False)
+    table: facts_mod.FactsTable = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.vectors = np.ascontiguousarray(self.vectors, dtype=np.float32)
+        self.index = LexicalIndex([p.terms for p in self.items])
+        self.table = facts_mod.FactsTable([p for p in self.items])
+        self.ids = [p.listing.id for p in self.items]
+        names: dict[str, int] = {}
+        self.groups = np.array([names.setdefault(language_group(p.listing.language), len(names))
+                                for p in self.items], dtype=np.int32)
+        self.n_groups = len(names)
+        # the evaluation contract: ties are broken by id ascending
+        order = sorted(range(len(self.ids)), key=lambda i: _id_key(self.ids[i]))
+        self._tiebreak = np.empty(len(self.ids), dtype=np.int64)
+        self._tiebreak[order] = np.arange(len(self.ids))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+@dataclass
+class Candidate:
+    id: int | str
+    score: float
+    dense: float
+    lexical: float
+    structured: float
+    explanation: dict | None = None
+
+
+def _id_key(v: int | str) -> tuple:
+    return (0, v, "") if isinstance(v, int) else (1, 0, str(v))
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    """Row-wise z-scores; a row with no spread scores 0 everywhere."""
+    if x.shape[-1] < 2:
+        return np.zeros_like(x)
+    sd = x.std(axis=-1, keepdims=True)
+    sd[sd < 1e-6] = 1.0
+    return (x - x.mean(axis=-1, keepdims=True)) / sd
+
+
+MIN_GROUP = 3
+
+
+def language_group(language: str) -> str:
+    """Simplified and Traditional Chinese are one group: both are embedded and segmented after
+    conversion to Simplified. Everything else groups by its own code."""
+    return "zh" if (language or "zh").startswith("zh") else language
+
+
+def _z_grouped(x: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Row-wise z-scores taken within each language group of the pool.
+
+    A multilingual model scores text in another language lower than same-language text whatever
+    it says, and BM25 finds fewer shared terms across languages; standardising inside each group
+    removes that offset, so a candidate is judged by how far it stands out among listings in its
+    own language. The spread is pooled over groups, and groups too small to estimate a mean
+    (fewer than MIN_GROUP) keep the pool-wide one.
+    """
+    if n_groups <= 1 or x.shape[-1] < 2:
+        return _z(x)
+    centred = np.empty_like(x)
+    overall = x.mean(axis=-1, keepdims=True)
+    for g in range(n_groups):
+        mask = groups == g
+        if mask.sum() >= MIN_GROUP:
+            centred[:, mask] = x[:, mask] - x[:, mask].mean(axis=-1, keepdims=True)
+        else:
+            centred[:, mask] = x[:, mask] - overall
+    sd = np.sqrt((centred ** 2).mean(axis=-1, keepdims=True))
+    sd[sd < 1e-6] = 1.0
+    return centred / sd
+
+
+def squash(fused: float) -> float:
+    """(0, 1) from a fused score; 0.5 where a candidate stands 1.5 standard deviations out."""
+    return 1.0 / (1.0 + math.exp(-(fused - 1.5) * 1.5))
+
+
+def rank_many(queries: Sequence[Prepared], query_vectors: np.ndarray | None, pool: Pool, *,
+              weights: Weights, top_n: int | None = None, floor: float | None = None,
+              candidates: int = 200, explain_top: int | None = None) -> list[list[Candidate]]:
+    """Rank `pool` for each query, best first, ties by id ascending.
+
+    Dense and lexical scores are computed for the whole pool; the structured part (the costly
+    one) for the best `candidates` by the other two, which are the only ones that can be stored.
+    `top_n`/`floor` cut each list for storage; evaluation passes neither and gets full lists.
+    Explanations are attached to the first `explain_top` (default: all returned) candidates.
+    """
+    n = len(pool)
+    if n == 0 or not queries:
+        return [[] for _ in queries]
+    if query_vectors is not None and pool.vectors.size:
+        dense = np.asarray(query_vectors, dtype=np.float32) @ pool.vectors.T
+    else:
+        dense = np.zeros((len(queries), n), dtype=np.float32)
+    lexical = pool.index.scores([q.terms for q in queries])
+    base = (weights.dense * _z_grouped(dense, pool.groups, pool.n_groups)
+            + weights.lexical * _z_grouped(lexical, pool.groups, pool.n_groups))
+    out = []
+    k = min(candidates, n)
+    for qi, query in enumerate(queries):
+        row = base[qi]
+        if k < n:
+            cand = np.argpartition(-row, k - 1)[:k]
+        else:
+            cand = np.arange(n)
+        structured = facts_mod.agreement_many(query, pool.table, cand)
+        fused = row.copy()
+        fused[cand] += weights.structured * structured
+        struct_full = np.zeros(n, dtype=np.float32)
+        struct_full[cand] = structured
+        # strict order: by fused score descending, then id ascending
+        order = np.lexsort((pool._tiebreak, -fused))
+        limit = n if top_n is None else min(top_n, n)
+        ranked: list[Candidate] = []
+        for i in order:
+            score = squash(float(fused[i]))
+            if floor is not None and score < floor:
+                break
+            ranked.append(Candidate(id=pool.ids[i], score=round(score, 4), dense=round(float(dense[qi, i]), 4),
+                                    lexical=round(float(lexical[qi, i]), 4),
+                                    structured=round(float(struct_full[i]), 4)))
+            if len(ranked) >= limit:
+                break
+        n_explain = len(ranked) if explain_top is None else min(explain_top, len(ranked))
+        positions = {pid: j for j, pid in enumerate(pool.ids)} if n_explain else {}
+        for c in ranked[:n_explain]:
+            c.explanation = explain(query, pool.items[positions[c.id]], pool.index)
+        out.append(ranked)
+    return out
+
+
+def rank(query: Prepared, query_vector: np.ndarray | None, pool: Pool, *, weights: Weights,
+         top_n: int | None = None, floor: float | None = None, candidates: int = 200,
+         explain_top: int | None = None) -> list[Candidate]:
+    qv = None if query_vector is None else np.asarray(query_vector, dtype=np.float32)[None, :]
+    return rank_many([query], qv, pool, weights=weights, top_n=top_n, floor=floor, candidates=candidates,
+                     explain_top=explain_top)[0]
+
+
+def explain(query: Prepared, other: Prepared, index: LexicalIndex, *, max_terms: int = 8) -> dict:
+    """What a person can check: the shared key terms (rarest first; a domain concept shows its
+    name in both languages), each requirement the need states and whether the offering meets
+    it, does not, or does not say, and field / region agreement."""
+    need, offer = (query, other) if query.listing.kind == "scenario" else (other, query)
+    shared = set(query.terms) & set(other.terms)
+    terms: list[str] = []
+    concept_names = set()
+    for term in sorted(shared, key=lambda t: (-index.idf(t), t)):
+        label = lexicon.concept_label(term)
+        if label is not None:
+            concept_names.add(term[len(lexicon.CONCEPT_PREFIX):])
+    for term in sorted(shared, key=lambda t: (-index.idf(t), t)):
+        if term in concept_names:
+            continue  # shown once, through its concept
+        terms.append(lexicon.concept_label(term) or term)
+        if len(terms) >= max_terms:
+            break
+    return {
+        "shared_terms": terms,
+        "requirements": facts_mod.check(need.facts, offer.facts),
+        "field_match": bool(need.listing.field) and need.listing.field == offer.listing.field,
+        "region_match": facts_mod.region_match(need.listing, offer.listing),
+    }

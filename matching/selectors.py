@@ -1,0 +1,122 @@
+"""Reads on matches, each filtered to what the actor may see.
+
+- The candidates of a listing are visible to members of the listing's organisation and to
+  officers, and only while the listing is published; candidates whose other side is no longer
+  published are hidden.
+- A match is visible to officers and to members of either side's organisation.
+- Contact details of the other side are visible only once an officer has approved the match.
+"""
+from __future__ import annotations
+
+from django.db.models import Count, F, Q, QuerySet
+
+from accounts.selectors import Actor, user_is_member, user_is_officer, user_organization_ids
+from config.errors import NotFound
+from scenarios.kinds import SCENARIO
+from scenarios.models import ListingStatus
+from scenarios.permissions import access_listing
+
+from .models import Match, MatchStatus, RerankJob
+
+CONTACT_VISIBLE = (MatchStatus.APPROVED, MatchStatus.INTRODUCED, MatchStatus.IN_TALKS, MatchStatus.AGREED)
+_BOTH_PUBLISHED = Q(scenario__status=ListingStatus.PUBLISHED, capability__status=ListingStatus.PUBLISHED)
+
+
+def _base() -> QuerySet[Match]:
+    return Match.objects.select_related("scenario__organization", "scenario__field",
+                                        "capability__organization", "capability__field")
+
+
+def match_list_for_listing(*, actor: Actor, kind: str, listing_id: int,
+                           include_rejected: bool = False) -> QuerySet[Match]:
+    """The ranked candidates of one of the actor's published listings (best first)."""
+    listing = access_listing(actor=actor, kind=kind, listing_id=listing_id)
+    if not (user_is_officer(user=actor) or user_is_member(user=actor, organization_id=listing.organization_id)):
+        raise NotFound(_no_such())
+    if listing.status != ListingStatus.PUBLISHED:
+        return Match.objects.none()
+    qs = _base().filter(_BOTH_PUBLISHED).annotate(n_interest=Count("interests"))
+    if not include_rejected:
+        qs = qs.exclude(status=MatchStatus.REJECTED)
+    if kind == SCENARIO:
+        return qs.filter(scenario_id=listing.pk).order_by(F("s2c_rank").asc(nulls_last=True), "-score", "id")
+    return qs.filter(capability_id=listing.pk).order_by(F("c2s_rank").asc(nulls_last=True), "-score", "id")
+
+
+def _no_such():
+    from django.utils.translation import gettext_lazy as _
+
+    return _("No such listing.")
+
+
+def access_match(*, actor: Actor, match_id: int) -> Match:
+    match = _base().filter(pk=match_id).first()
+    if match is None or not can_view_match(actor=actor, match=match):
+        from django.utils.translation import gettext_lazy as _
+
+        raise NotFound(_("No such match."))
+    return match
+
+
+def can_view_match(*, actor: Actor, match: Match) -> bool:
+    if user_is_officer(user=actor):
+        return True
+    orgs = user_organization_ids(user=actor)
+    return match.scenario.organization_id in orgs or match.capability.organization_id in orgs
+
+
+def can_see_match_contacts(*, actor: Actor, match: Match) -> bool:
+    """The other side's contact person is revealed only by an officer's approval."""
+    if user_is_officer(user=actor):
+        return True
+    return match.status in CONTACT_VISIBLE and can_view_match(actor=actor, match=match)
+
+
+def match_list_mine(*, actor: Actor) -> QuerySet[Match]:
+    """Approved (and later) matches of the actor's organisations: "my matches"."""
+    orgs = user_organization_ids(user=actor)
+    if not orgs:
+        return Match.objects.none()
+    return (_base().filter(status__in=CONTACT_VISIBLE)
+            .filter(Q(scenario__organization_id__in=orgs) | Q(capability__organization_id__in=orgs))
+            .order_by("-decided_at", "-id"))
+
+
+def match_queue(*, actor: Actor, status: str | None = None) -> QuerySet[Match]:
+    """Officers' queue: open matches between published listings, best first; interest first."""
+    if not user_is_officer(user=actor):
+        return Match.objects.none()
+    qs = _base().filter(_BOTH_PUBLISHED).annotate(n_interest=Count("interests"))
+    if status:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.filter(status__in=(MatchStatus.SUGGESTED, MatchStatus.SHORTLISTED))
+    return qs.order_by("-n_interest", "-score", "id")
+
+
+FUNNEL = (MatchStatus.SUGGESTED, MatchStatus.SHORTLISTED, MatchStatus.APPROVED, MatchStatus.INTRODUCED)
+# A stage counts every match that reached it or a stage beyond it, so the funnel never widens.
+_BEYOND = {
+    MatchStatus.SHORTLISTED: {MatchStatus.SHORTLISTED, MatchStatus.APPROVED, MatchStatus.INTRODUCED,
+                              MatchStatus.IN_TALKS, MatchStatus.AGREED},
+    MatchStatus.APPROVED: {MatchStatus.APPROVED, MatchStatus.INTRODUCED, MatchStatus.IN_TALKS, MatchStatus.AGREED},
+    MatchStatus.INTRODUCED: {MatchStatus.INTRODUCED, MatchStatus.IN_TALKS, MatchStatus.AGREED},
+}
+
+
+def match_funnel() -> dict[str, int]:
+    """How many matches ever reached each stage, from the audit trail (a match that was
+    shortlisted and later rejected still counts as shortlisted)."""
+    from .models import MatchEvent
+
+    out = {MatchStatus.SUGGESTED.value: Match.objects.count()}
+    for stage, statuses in _BEYOND.items():
+        out[stage.value] = (MatchEvent.objects.filter(to_status__in=statuses)
+                            .values("match_id").distinct().count())
+    return out
+
+
+def rerank_job_current() -> RerankJob | None:
+    """The running or queued re-rank job, else the latest one."""
+    job = RerankJob.objects.filter(status__in=[RerankJob.Status.RUNNING, RerankJob.Status.QUEUED]).first()
+    return job or RerankJob.objects.first()

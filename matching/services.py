@@ -1,0 +1,439 @@
+"""Writes of the matching engine: vectors and terms, suggested matches, re-rank jobs, reconciling.
+
+Contracts (each task relies on them, so a task can be retried or run twice):
+
+- `listing_embed` stores a vector per (listing, model); it does nothing when a vector for the
+  same model and text hash is there.
+- `listing_rank` computes a listing's candidates and upserts them: rows whose values did not
+  change are not written; matches an officer decided are never touched; suggestions that fell
+  out of the list are dropped unless someone expressed interest.
+- `rerank_run` re-embeds what the current model has not seen and re-ranks every published
+  listing in batches, reporting done / total on the job row.
+- `matching_reconcile` queues published listings whose vector for the current model and text,
+  or whose ranking, is missing: what a crashed worker left undone is recovered.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.selectors import user_is_officer
+from config.errors import NotAllowed
+from scenarios.kinds import CAPABILITY, KINDS, SCENARIO, listing_model, other_kind
+from scenarios.models import ListingBase, ListingStatus
+
+from . import ranking
+from .embedders import get_embedder
+from .models import ENGINE_OWNED, ListingTerms, ListingVector, Match, MatchInterest, MatchStatus, RerankJob
+from .regions import province_of
+from .text import for_embedding
+
+log = logging.getLogger(__name__)
+ROLE = {SCENARIO: "query", CAPABILITY: "passage"}
+PREFIX = {SCENARIO: "s2c", CAPABILITY: "c2s"}
+EMBED_BATCH = 16
+RANK_BATCH = 256
+
+
+# --- from the ORM to the ranking's plain data -------------------------------------------------
+
+def ranking_listing(obj: ListingBase) -> ranking.Listing:
+    kind = obj.KIND
+    return ranking.Listing(
+        id=obj.pk, kind=kind, title=obj.title, description=obj.description,
+        field=obj.field.code if obj.field_id else "",
+        province=obj.province or province_of(obj.city), city=obj.city, language=obj.language,
+        deployment=obj.deployment,
+        certification=obj.required_certification if kind == SCENARIO else obj.certification,
+        extra=getattr(obj, "reference_deployments", "") or "",
+    )
+
+
+def embedding_text(listing: ranking.Listing) -> str:
+    return for_embedding(f"{listing.title}\n{listing.description}")
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def vector_hash(listing: ranking.Listing) -> str:
+    return _hash(ROLE[listing.kind], embedding_text(listing))
+
+
+def terms_hash(listing: ranking.Listing) -> str:
+    return _hash(ranking.TERMS_VERSION, listing.title, listing.description, listing.extra)
+
+
+def weights() -> ranking.Weights:
+    w = settings.MATCHING_WEIGHTS
+    return ranking.Weights(dense=w["dense"], lexical=w["lexical"], structured=w["structured"])
+
+
+def _published(kind: str):
+    return listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED).select_related("field")
+
+
+# --- embedding and terms ----------------------------------------------------------------------
+
+def listings_embed(*, kind: str, objs: list[ListingBase]) -> int:
+    """Store vectors (current model) and terms for `objs`, skipping those already up to date.
+    Returns how many vectors were computed."""
+    if not objs:
+        return 0
+    embedder = get_embedder()
+    rls = {o.pk: ranking_listing(o) for o in objs}
+    have_v = dict(ListingVector.objects.filter(kind=kind, model_id=embedder.model_id, listing_id__in=rls)
+                  .values_list("listing_id", "text_hash"))
+    have_t = dict(ListingTerms.objects.filter(kind=kind, listing_id__in=rls).values_list("listing_id", "text_hash"))
+    todo_v = [pk for pk, rl in rls.items() if have_v.get(pk) != vector_hash(rl)]
+    todo_t = [pk for pk, rl in rls.items() if have_t.get(pk) != terms_hash(rl)]
+    for pk in todo_t:
+        rl = rls[pk]
+        ListingTerms.objects.update_or_create(
+            kind=kind, listing_id=pk,
+            defaults={"text_hash": terms_hash(rl), "terms": " ".join(ranking.listing_terms(rl))})
+    for start in range(0, len(todo_v), EMBED_BATCH):
+        chunk = todo_v[start:start + EMBED_BATCH]
+        vecs = embedder.embed([embedding_text(rls[pk]) for pk in chunk], role=ROLE[kind])
+        for pk, vec in zip(chunk, vecs, strict=True):
+            ListingVector.objects.update_or_create(
+                kind=kind, listing_id=pk, model_id=embedder.model_id,
+                defaults={"text_hash": vector_hash(rls[pk]), "dim": int(vec.shape[0]),
+                          "vector": np.asarray(vec, dtype="<f4").tobytes(), "ranked_at": None})
+    return len(todo_v)
+
+
+def listing_embed(*, kind: str, listing_id: int) -> bool:
+    """Embed one published listing if its vector for the current model is missing or stale."""
+    obj = _published(kind).filter(pk=listing_id).first()
+    if obj is None:
+        return False
+    return listings_embed(kind=kind, objs=[obj]) > 0
+
+
+# --- the pool of one side, cached per process -------------------------------------------------
+
+@dataclass
+class _PoolEntry:
+    stamp: tuple
+    pool: ranking.Pool
+    position: dict[int, int]
+
+
+_pools: dict[tuple[str, str], _PoolEntry] = {}
+_pool_lock = threading.Lock()
+
+
+def _pool_stamp(kind: str, model_id: str) -> tuple:
+    """Changes whenever a listing of `kind` is published, unpublished or edited, or a vector or
+    terms row of that kind is written: then the cached pool is rebuilt."""
+    model = listing_model(kind)
+    a = model.objects.filter(status=ListingStatus.PUBLISHED).aggregate(n=Count("id"), t=Max("updated_at"))
+    b = ListingVector.objects.filter(kind=kind, model_id=model_id).aggregate(n=Count("id"), t=Max("updated_at"))
+    c = ListingTerms.objects.filter(kind=kind).aggregate(n=Count("id"), t=Max("updated_at"))
+    return (a["n"], a["t"], b["n"], b["t"], c["n"], c["t"])
+
+
+def _load_vectors(kind: str, model_id: str, ids: Iterable[int]) -> dict[int, np.ndarray]:
+    out: dict[int, np.ndarray] = {}
+    ids = list(ids)
+    for start in range(0, len(ids), 5000):
+        rows = ListingVector.objects.filter(kind=kind, model_id=model_id, listing_id__in=ids[start:start + 5000])
+        for lid, blob in rows.values_list("listing_id", "vector"):
+            out[lid] = np.frombuffer(bytes(blob), dtype="<f4")
+    return out
+
+
+def _load_terms(kind: str, ids: Iterable[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    ids = list(ids)
+    for start in range(0, len(ids), 5000):
+        rows = ListingTerms.objects.filter(kind=kind, listing_id__in=ids[start:start + 5000])
+        out.update({lid: terms.split() for lid, terms in rows.values_list("listing_id", "terms")})
+    return out
+
+
+def build_pool(kind: str, model_id: str) -> ranking.Pool:
+    """Published listings of `kind` that have a vector for `model_id`, ready to rank against."""
+    objs = list(_published(kind).order_by("id"))
+    vectors = _load_vectors(kind, model_id, [o.pk for o in objs])
+    terms = _load_terms(kind, [o.pk for o in objs])
+    items, rows = [], []
+    for o in objs:
+        vec = vectors.get(o.pk)
+        if vec is None:
+            continue  # not embedded yet; the reconciling pass will queue it
+        items.append(ranking.prepare(ranking_listing(o), terms.get(o.pk)))
+        rows.append(vec)
+    dim = rows[0].shape[0] if rows else 1
+    return ranking.Pool(items, np.vstack(rows) if rows else np.zeros((0, dim), dtype=np.float32))
+
+
+def pool_for(kind: str, model_id: str) -> _PoolEntry:
+    stamp = _pool_stamp(kind, model_id)
+    with _pool_lock:
+        entry = _pools.get((kind, model_id))
+        if entry is None or entry.stamp != stamp:
+            pool = build_pool(kind, model_id)
+            entry = _PoolEntry(stamp=stamp, pool=pool, position={pid: i for i, pid in enumerate(pool.ids)})
+            _pools[(kind, model_id)] = entry
+        return entry
+
+
+def pool_cache_clear() -> None:
+    with _pool_lock:
+        _pools.clear()
+
+
+# --- ranking and storing ----------------------------------------------------------------------
+
+def _query(kind: str, obj: ListingBase, model_id: str) -> tuple[ranking.Prepared, np.ndarray | None]:
+    terms = _load_terms(kind, [obj.pk]).get(obj.pk)
+    vec = _load_vectors(kind, model_id, [obj.pk]).get(obj.pk)
+    return ranking.prepare(ranking_listing(obj), terms), vec
+
+
+def listing_rank(*, kind: str, listing_id: int, reverse: bool = True) -> int:
+    """Rank the other side for one published listing and store its suggestions.
+
+    With `reverse`, the listings it suggests are queued to be ranked in turn, so the new
+    listing also enters their lists. Returns the number of suggestions stored."""
+    obj = _published(kind).filter(pk=listing_id).first()
+    if obj is None:
+        return 0
+    model_id = get_embedder().model_id
+    query, vec = _query(kind, obj, model_id)
+    if vec is None:
+        listings_embed(kind=kind, objs=[obj])
+        query, vec = _query(kind, obj, model_id)
+    pool = pool_for(other_kind(kind), model_id).pool
+    cands = ranking.rank(query, vec, pool, weights=weights(), top_n=settings.MATCHING_TOP_N,
+                         floor=settings.MATCHING_SCORE_FLOOR, candidates=settings.MATCHING_CANDIDATES)
+    store_rankings(kind=kind, results={obj.pk: cands}, model_id=model_id)
+    if reverse and cands:
+        from .tasks import listing_rank_only
+
+        for c in cands:
+            listing_rank_only.delay_on_commit(other_kind(kind), c.id)
+    return len(cands)
+
+
+def listing_index(*, kind: str, listing_id: int) -> int:
+    """What publishing or editing triggers: embed (if needed), then rank."""
+    listing_embed(kind=kind, listing_id=listing_id)
+    return listing_rank(kind=kind, listing_id=listing_id)
+
+
+def _pair(kind: str, listing_id: int, other_id: int) -> tuple[int, int]:
+    return (listing_id, other_id) if kind == SCENARIO else (other_id, listing_id)
+
+
+def store_rankings(*, kind: str, results: dict[int, list[ranking.Candidate]], model_id: str) -> dict[str, int]:
+    """Upsert the suggestions of listings of `kind` ({listing_id: ranked candidates}).
+
+    Only this direction's fields (s2c_* for needs, c2s_* for offerings) are written. Decided
+    matches are left exactly as they are. Unchanged rows are not written, so a second run with
+    the same inputs writes nothing. Suggestions that fell out of a list lose this direction's
+    rank; a suggestion ranked by neither side any more, with no interest, is deleted.
+    """
+    prefix = PREFIX[kind]
+    side = "scenario_id" if kind == SCENARIO else "capability_id"
+    counts = {"created": 0, "updated": 0, "deleted": 0}
+    ids = list(results)
+    with transaction.atomic():
+        existing: dict[tuple[int, int], Match] = {}
+        for start in range(0, len(ids), 2000):
+            for m in Match.objects.select_for_update().filter(**{f"{side}__in": ids[start:start + 2000]}):
+                existing[(m.scenario_id, m.capability_id)] = m
+        with_interest = set(MatchInterest.objects.filter(match_id__in=[m.pk for m in existing.values()])
+                            .values_list("match_id", flat=True))
+        creates, updates, deletes = [], [], []
+        touched = set()
+        for listing_id, cands in results.items():
+            for rank_pos, c in enumerate(cands, start=1):
+                key = _pair(kind, listing_id, c.id)
+                touched.add(key)
+                parts = {"dense": c.dense, "lexical": c.lexical, "structured": c.structured}
+                m = existing.get(key)
+                if m is None:
+                    m = Match(scenario_id=key[0], capability_id=key[1], status=MatchStatus.SUGGESTED,
+                              model_id=model_id, explanation=c.explanation or {}, parts={prefix: parts})
+                    setattr(m, f"{prefix}_score", c.score)
+                    setattr(m, f"{prefix}_rank", rank_pos)
+                    m.score = c.score
+                    creates.append(m)
+                    continue
+                if m.status not in ENGINE_OWNED:
+                    continue  # an officer decided: never overwritten
+                new_parts = {**(m.parts or {}), prefix: parts}
+                other_score = getattr(m, f"{PREFIX[other_kind(kind)]}_score")
+                new_score = max(c.score, other_score) if other_score is not None else c.score
+                changes = {f"{prefix}_score": c.score, f"{prefix}_rank": rank_pos, "parts": new_parts,
+                           "explanation": c.explanation or m.explanation, "score": new_score, "model_id": model_id}
+                if any(getattr(m, k) != v for k, v in changes.items()):
+                    for k, v in changes.items():
+                        setattr(m, k, v)
+                    updates.append(m)
+        for key, m in existing.items():
+            if key in touched or m.status not in ENGINE_OWNED:
+                continue
+            if getattr(m, f"{prefix}_rank") is None and getattr(m, f"{prefix}_score") is None:
+                continue
+            other_prefix = PREFIX[other_kind(kind)]
+            unranked = getattr(m, f"{other_prefix}_rank") is None
+            if unranked and m.status == MatchStatus.SUGGESTED and m.pk not in with_interest:
+                deletes.append(m.pk)
+                continue
+            setattr(m, f"{prefix}_score", None)
+            setattr(m, f"{prefix}_rank", None)
+            m.parts = {k: v for k, v in (m.parts or {}).items() if k != prefix}
+            m.score = getattr(m, f"{other_prefix}_score") or 0.0
+            updates.append(m)
+        fields = ["s2c_score", "s2c_rank", "c2s_score", "c2s_rank", "parts", "explanation", "score", "model_id",
+                  "updated_at"]
+        now = timezone.now()
+        for m in updates:
+            m.updated_at = now
+        if creates:
+            Match.objects.bulk_create(creates, batch_size=1000)
+        if updates:
+            Match.objects.bulk_update(updates, fields, batch_size=1000)
+        if deletes:
+            Match.objects.filter(pk__in=deletes).delete()
+        ListingVector.objects.filter(kind=kind, model_id=model_id, listing_id__in=ids).update(ranked_at=now)
+        counts.update(created=len(creates), updated=len(updates), deleted=len(deletes))
+    return counts
+
+
+def listing_unpublish(*, kind: str, listing_id: int) -> int:
+    """A listing left the published set: delete its undecided suggestions that nobody showed
+    interest in. Decided matches and shortlisted ones stay, for the record."""
+    side = "scenario_id" if kind == SCENARIO else "capability_id"
+    with transaction.atomic():
+        n, _detail = (Match.objects.filter(**{side: listing_id}, status=MatchStatus.SUGGESTED)
+                      .exclude(interests__isnull=False).delete())
+    return n
+
+
+# --- full re-rank -----------------------------------------------------------------------------
+
+def rerank_start(*, actor: User | None, reason: str = "") -> RerankJob:
+    """Queue a full re-rank (officers, or a management command with actor None). If one is
+    already queued or running, that job is returned instead of starting a second."""
+    if actor is not None and not user_is_officer(user=actor):
+        raise NotAllowed(_("Only program officers can start a re-rank."))
+    with transaction.atomic():
+        active = RerankJob.objects.select_for_update().filter(
+            status__in=[RerankJob.Status.QUEUED, RerankJob.Status.RUNNING]).first()
+        if active:
+            return active
+        total = sum(_published(k).count() for k in KINDS)
+        job = RerankJob.objects.create(total=total, reason=(reason or "")[:200], created_by=actor)
+        from .tasks import rerank_run as task
+
+        task.delay_on_commit(job.pk)
+    return job
+
+
+def _progress(job: RerankJob, **fields) -> None:
+    for k, v in fields.items():
+        setattr(job, k, v)
+    RerankJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def rerank_run(*, job_id: int) -> RerankJob:
+    """Embed what the current model lacks, then rank every published listing in both directions.
+
+    Safe to run again on a failed or interrupted job: embedding skips what is stored, storing
+    rankings writes only what changed."""
+    job = RerankJob.objects.get(pk=job_id)
+    if job.status == RerankJob.Status.DONE:
+        return job
+    embedder = get_embedder()
+    model_id = embedder.model_id
+    objs = {k: list(_published(k).order_by("id")) for k in KINDS}
+    _progress(job, status=RerankJob.Status.RUNNING, started_at=timezone.now(), model_id=model_id,
+              total=sum(len(v) for v in objs.values()), done=0, embedded=0, error="")
+    try:
+        embedded = 0
+        for kind in KINDS:
+            for start in range(0, len(objs[kind]), 64):
+                embedded += listings_embed(kind=kind, objs=objs[kind][start:start + 64])
+                _progress(job, embedded=embedded)
+        pool_cache_clear()
+        pools = {k: pool_for(k, model_id) for k in KINDS}
+        done = 0
+        for kind in KINDS:
+            pool = pools[other_kind(kind)].pool
+            own = pools[kind]
+            for start in range(0, len(own.pool.items), RANK_BATCH):
+                queries = own.pool.items[start:start + RANK_BATCH]
+                vecs = own.pool.vectors[start:start + RANK_BATCH]
+                ranked = ranking.rank_many(queries, vecs, pool, weights=weights(), top_n=settings.MATCHING_TOP_N,
+                                           floor=settings.MATCHING_SCORE_FLOOR,
+                                           candidates=settings.MATCHING_CANDIDATES)
+                store_rankings(kind=kind, results={q.listing.id: r for q, r in zip(queries, ranked, strict=True)},
+                               model_id=model_id)
+                done += len(queries)
+                _progress(job, done=done)
+            # listings published without a vector are counted as done: nothing to rank them with
+            done += len(objs[kind]) - len(own.pool.items)
+            _progress(job, done=done)
+        _progress(job, status=RerankJob.Status.DONE, finished_at=timezone.now())
+    except Exception as exc:
+        _progress(job, status=RerankJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+        raise
+    return job
+
+
+# --- reconciling ------------------------------------------------------------------------------
+
+def listings_needing_index(kind: str) -> list[int]:
+    """Published listings with no vector for the current model and text, or never ranked."""
+    model_id = get_embedder().model_id
+    have = {lid: (h, ranked) for lid, h, ranked in ListingVector.objects.filter(kind=kind, model_id=model_id)
+            .values_list("listing_id", "text_hash", "ranked_at")}
+    out = []
+    for obj in _published(kind).order_by("id"):
+        h, ranked = have.get(obj.pk, (None, None))
+        if h != vector_hash(ranking_listing(obj)) or ranked is None:
+            out.append(obj.pk)
+    return out
+
+
+def matching_reconcile() -> int:
+    """Queue every published listing whose indexing is missing. Returns how many were queued."""
+    from .tasks import listing_index as task
+
+    queued = 0
+    for kind in KINDS:
+        for pk in listings_needing_index(kind):
+            task.delay(kind, pk)
+            queued += 1
+    if queued:
+        log.info("reconcile: queued %d listings", queued)
+    return queued
+
+
+def wait_for(predicate, *, timeout: float, interval: float = 0.2) -> bool:
+    """Poll `predicate` until it is true or `timeout` seconds pass (used by commands and tests)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return bool(predicate())
+
