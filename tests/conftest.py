@@ -1,0 +1,59 @@
+import pytest
+
+from matching import services as matching_services
+from tests.factories import OrganizationFactory, make_officer, member_of
+
+
+@pytest.fixture(autouse=True)
+def _fast_embedder(settings):
+    """Tests about other things use the deterministic hashing embedder; model tests opt out."""
+    settings.MATCHING_EMBEDDER = "hashing"
+    settings.MATCHING_SCORE_FLOOR = 0.0
+    matching_services.pool_cache_clear()
+    yield
+    matching_services.pool_cache_clear()
+
+
+@pytest.fixture
+def hospital(db):
+    return OrganizationFactory(name="广州市第一人民医院", kind="hospital", city="广州")
+
+
+@pytest.fixture
+def other_hospital(db):
+    return OrganizationFactory(name="深圳市人民医院", kind="hospital", city="深圳")
+
+
+@pytest.fixture
+def vendor(db):
+    return OrganizationFactory(name="华影智能科技有限公司", kind="company", city="深圳")
+
+
+@pytest.fixture
+def other_vendor(db):
+    return OrganizationFactory(name="康联医疗科技有限公司", kind="company", city="武汉", province="湖北")
+
+
+@pytest.fixture
+def hospital_user(hospital):
+    return member_of(hospital)
+
+
+@pytest.fixture
+def other_hospital_user(other_hospital):
+    return member_of(other_hospital)
+
+
+@pytest.fixture
+def vendor_user(vendor):
+    return member_of(vendor)
+
+
+@pytest.fixture
+def other_vendor_user(other_vendor):
+    return member_of(other_vendor)
+
+
+@pytest.fixture
+def officer(db):
+    return make_officer()
