@@ -120,3 +120,19 @@ def rerank_job_current() -> RerankJob | None:
     """The running or queued re-rank job, else the latest one."""
     job = RerankJob.objects.filter(status__in=[RerankJob.Status.RUNNING, RerankJob.Status.QUEUED]).first()
     return job or RerankJob.objects.first()
+
+
+def unmet_listings(*, kind: str) -> QuerySet:
+    """Published listings with no candidate at or above the score floor ("为场景找技术、为技术找场景":
+    the needs no capability meets yet, and the capabilities no need calls for)."""
+    from django.conf import settings
+    from django.db.models import Exists, OuterRef
+
+    from scenarios.kinds import listing_model
+
+    side = "scenario_id" if kind == SCENARIO else "capability_id"
+    other = "capability__status" if kind == SCENARIO else "scenario__status"
+    good = Match.objects.filter(**{side: OuterRef("pk")}, score__gte=settings.MATCHING_SCORE_FLOOR,
+                                **{other: ListingStatus.PUBLISHED}).exclude(status=MatchStatus.REJECTED)
+    return (listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED)
+            .exclude(Exists(good)).select_related("organization", "field").order_by("-published_at", "-id"))
