@@ -168,7 +168,7 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 # No broker: run tasks in-process so that the embedded default needs no server.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if CELERY_TASK_ALWAYS_EAGER:
-    CELERY_BROKER_URL = "memory://"  # never used by eager tasks; keeps kombu from guessing a host
+    CELERY_BROKER_URL = "memory://localhost/"  # never used by eager tasks; keeps kombu from guessing a host
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
@@ -200,9 +200,11 @@ CELERY_BEAT_SCHEDULE = {
 MATCHING_EMBEDDER = env.str("MATCHING_EMBEDDER", default="e5-small")
 MATCHING_EMBED_THREADS = env.int("MATCHING_EMBED_THREADS", default=2)
 MATCHING_WEIGHTS = {
-    "dense": env.float("MATCHING_WEIGHT_DENSE", default=0.55),
-    "lexical": env.float("MATCHING_WEIGHT_LEXICAL", default=0.35),
-    "structured": env.float("MATCHING_WEIGHT_STRUCTURED", default=0.10),
+    # In units of standard deviations over the pool (see matching/ranking.py); dense leads, BM25
+    # refines, stated requirements move a candidate by a fraction of a standard deviation.
+    "dense": env.float("MATCHING_WEIGHT_DENSE", default=0.85),
+    "lexical": env.float("MATCHING_WEIGHT_LEXICAL", default=0.15),
+    "structured": env.float("MATCHING_WEIGHT_STRUCTURED", default=0.25),
 }
 # Candidates below this total score are not stored as suggestions.
 MATCHING_SCORE_FLOOR = env.float("MATCHING_SCORE_FLOOR", default=0.35)

@@ -10,12 +10,13 @@ For a query listing (a need or an offering) and a pool of listings of the other 
    wearables, cameras, integration, turnaround) checked against what the offering states
    (matching.facts), plus field and region agreement.
 
-Dense and lexical scores are standardised over the query's whole pool (z-scores: how far a
-candidate stands out from every other listing of that side). That puts two scales that have
-nothing in common on one, without fitting anything to labels, and it is what lets a
-cross-lingual pair whose cosine is lowered by the language gap still stand out. The weighted sum
-of the two z-scores and the structured points is the fused score; `squash` maps it into (0, 1)
-for display and for the score floor.
+Cross-language cosines are first raised by the language gap measured on the corpus itself
+(`LanguageGaps`): a multilingual model scores an English text against a Chinese one lower than
+two Chinese texts whatever they say. Dense and lexical scores are then standardised over the
+query's whole pool (z-scores: how far a candidate stands out from every other listing of that
+side), which puts two scales that have nothing in common on one without fitting anything to
+labels. The weighted sum of the two z-scores and the structured points is the fused score;
+`squash` maps it into (0, 1) for display and for the score floor.
 
 Scoring is matrix work (one matmul for dense, one sparse product for BM25), so ranking one
 listing against 100k, or 10k listings against 10k, stays fast.
@@ -87,9 +88,9 @@ def prepare(listing: Listing, terms: Sequence[str] | None = None) -> Prepared:
 
 @dataclass(frozen=True)
 class Weights:
-    dense: float = 0.55
-    lexical: float = 0.35
-    structured: float = 0.10
+    dense: float = 0.85
+    lexical: float = 0.15
+    structured: float = 0.25
 
 
 class LexicalIndex:
@@ -157,10 +158,8 @@ class Pool:
         self.index = LexicalIndex([p.terms for p in self.items])
         self.table = facts_mod.FactsTable([p for p in self.items])
         self.ids = [p.listing.id for p in self.items]
-        names: dict[str, int] = {}
-        self.groups = np.array([names.setdefault(language_group(p.listing.language), len(names))
-                                for p in self.items], dtype=np.int32)
-        self.n_groups = len(names)
+        self.groups = [language_group(p.listing.language) for p in self.items]
+        self.language_n, self.language_sum = _group_sums(self.vectors, [p.listing.language for p in self.items])
         # the evaluation contract: ties are broken by id ascending
         order = sorted(range(len(self.ids)), key=lambda i: _id_key(self.ids[i]))
         self._tiebreak = np.empty(len(self.ids), dtype=np.int64)
@@ -193,37 +192,65 @@ def _z(x: np.ndarray) -> np.ndarray:
     return (x - x.mean(axis=-1, keepdims=True)) / sd
 
 
-MIN_GROUP = 3
-
-
 def language_group(language: str) -> str:
     """Simplified and Traditional Chinese are one group: both are embedded and segmented after
     conversion to Simplified. Everything else groups by its own code."""
     return "zh" if (language or "zh").startswith("zh") else language
 
 
-def _z_grouped(x: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
-    """Row-wise z-scores taken within each language group of the pool.
+def _group_sums(vectors: np.ndarray, languages: Sequence[str]) -> tuple[dict[str, int], dict[str, np.ndarray]]:
+    groups = np.array([language_group(x) for x in languages])
+    n: dict[str, int] = {}
+    sums: dict[str, np.ndarray] = {}
+    for g in sorted(set(groups.tolist())):
+        rows = np.asarray(vectors, dtype=np.float64)[groups == g]
+        n[g] = len(rows)
+        sums[g] = rows.sum(axis=0)
+    return n, sums
 
-    A multilingual model scores text in another language lower than same-language text whatever
-    it says, and BM25 finds fewer shared terms across languages; standardising inside each group
-    removes that offset, so a candidate is judged by how far it stands out among listings in its
-    own language. The spread is pooled over groups, and groups too small to estimate a mean
-    (fewer than MIN_GROUP) keep the pool-wide one.
+
+class LanguageGaps:
+    """How much lower the model scores text in another language, measured on the corpus itself.
+
+    A multilingual model gives a pair in two languages a lower cosine than a same-language pair
+    whatever they say. From the listings of both sides we measure, for languages a and b, the
+    mean cosine of same-language pairs in a and of pairs across a and b; their difference is
+    added back to cross-language cosines. No labels are involved, and the estimate rests on
+    every pair of the corpus (mean pairwise cosine = dot product of summed unit vectors), so it
+    is stable even where one language has few listings.
     """
-    if n_groups <= 1 or x.shape[-1] < 2:
-        return _z(x)
-    centred = np.empty_like(x)
-    overall = x.mean(axis=-1, keepdims=True)
-    for g in range(n_groups):
-        mask = groups == g
-        if mask.sum() >= MIN_GROUP:
-            centred[:, mask] = x[:, mask] - x[:, mask].mean(axis=-1, keepdims=True)
-        else:
-            centred[:, mask] = x[:, mask] - overall
-    sd = np.sqrt((centred ** 2).mean(axis=-1, keepdims=True))
-    sd[sd < 1e-6] = 1.0
-    return centred / sd
+
+    def __init__(self, vectors: np.ndarray, languages: Sequence[str]):
+        self.n, self.sum = _group_sums(vectors, languages)
+
+    @classmethod
+    def from_pools(cls, *pools: Pool) -> LanguageGaps:
+        """Gaps measured over several pools (both sides of the platform), from their cached sums."""
+        gaps = cls(np.zeros((0, 1)), [])
+        for pool in pools:
+            for g, n in pool.language_n.items():
+                gaps.n[g] = gaps.n.get(g, 0) + n
+                gaps.sum[g] = gaps.sum.get(g, 0) + pool.language_sum[g]
+        return gaps
+
+    def _same(self, a: str) -> float | None:
+        n = self.n.get(a, 0)
+        if n < 2:
+            return None
+        return float((self.sum[a] @ self.sum[a] - n) / (n * (n - 1)))
+
+    def _cross(self, a: str, b: str) -> float:
+        return float(self.sum[a] @ self.sum[b] / (self.n[a] * self.n[b]))
+
+    def gap(self, a: str, b: str) -> float:
+        """What to add to the cosine of a text in group `a` with one in group `b`."""
+        if a == b or a not in self.n or b not in self.n:
+            return 0.0
+        same = self._same(a)
+        if same is None:  # one listing in `a`: assume the gap is symmetric
+            same_b = self._same(b)
+            return max(0.0, same_b - self._cross(b, a)) if same_b is not None else 0.0
+        return max(0.0, same - self._cross(a, b))
 
 
 def squash(fused: float) -> float:
@@ -232,30 +259,39 @@ def squash(fused: float) -> float:
 
 
 def rank_many(queries: Sequence[Prepared], query_vectors: np.ndarray | None, pool: Pool, *,
-              weights: Weights, top_n: int | None = None, floor: float | None = None,
-              candidates: int = 200, explain_top: int | None = None) -> list[list[Candidate]]:
+              weights: Weights, gaps: LanguageGaps | None = None, top_n: int | None = None,
+              floor: float | None = None, candidates: int = 200,
+              explain_top: int | None = None) -> list[list[Candidate]]:
     """Rank `pool` for each query, best first, ties by id ascending.
 
     Dense and lexical scores are computed for the whole pool; the structured part (the costly
     one) for the best `candidates` by the other two, which are the only ones that can be stored.
     `top_n`/`floor` cut each list for storage; evaluation passes neither and gets full lists.
     Explanations are attached to the first `explain_top` (default: all returned) candidates.
+    `gaps` (measured on both sides' listings) corrects cross-language cosines; without it the
+    pool's own listings and the queries are measured.
     """
     n = len(pool)
     if n == 0 or not queries:
         return [[] for _ in queries]
     if query_vectors is not None and pool.vectors.size:
-        dense = np.asarray(query_vectors, dtype=np.float32) @ pool.vectors.T
+        qv = np.asarray(query_vectors, dtype=np.float32)
+        dense = qv @ pool.vectors.T
+        if gaps is None:
+            gaps = LanguageGaps(np.vstack([pool.vectors, qv]),
+                                [p.listing.language for p in pool.items] + [q.listing.language for q in queries])
+        adjusted = dense + _gap_matrix(queries, pool, gaps)
     else:
-        dense = np.zeros((len(queries), n), dtype=np.float32)
+        dense = adjusted = np.zeros((len(queries), n), dtype=np.float32)
     lexical = pool.index.scores([q.terms for q in queries])
-    base = (weights.dense * _z_grouped(dense, pool.groups, pool.n_groups)
-            + weights.lexical * _z_grouped(lexical, pool.groups, pool.n_groups))
+    base = weights.dense * _z(adjusted) + weights.lexical * _z(lexical)
     out = []
     k = min(candidates, n)
     for qi, query in enumerate(queries):
         row = base[qi]
-        if k < n:
+        if k <= 0:
+            cand = np.zeros(0, dtype=np.int64)
+        elif k < n:
             cand = np.argpartition(-row, k - 1)[:k]
         else:
             cand = np.arange(n)
@@ -285,12 +321,23 @@ def rank_many(queries: Sequence[Prepared], query_vectors: np.ndarray | None, poo
     return out
 
 
+def _gap_matrix(queries: Sequence[Prepared], pool: Pool, gaps: LanguageGaps) -> np.ndarray:
+    out = np.zeros((len(queries), len(pool)), dtype=np.float32)
+    pool_groups = np.array(pool.groups)
+    for qi, q in enumerate(queries):
+        qg = language_group(q.listing.language)
+        for g in set(pool.groups):
+            if g != qg:
+                out[qi, pool_groups == g] = gaps.gap(qg, g)
+    return out
+
+
 def rank(query: Prepared, query_vector: np.ndarray | None, pool: Pool, *, weights: Weights,
-         top_n: int | None = None, floor: float | None = None, candidates: int = 200,
-         explain_top: int | None = None) -> list[Candidate]:
+         gaps: LanguageGaps | None = None, top_n: int | None = None, floor: float | None = None,
+         candidates: int = 200, explain_top: int | None = None) -> list[Candidate]:
     qv = None if query_vector is None else np.asarray(query_vector, dtype=np.float32)[None, :]
-    return rank_many([query], qv, pool, weights=weights, top_n=top_n, floor=floor, candidates=candidates,
-                     explain_top=explain_top)[0]
+    return rank_many([query], qv, pool, weights=weights, gaps=gaps, top_n=top_n, floor=floor,
+                     candidates=candidates, explain_top=explain_top)[0]
 
 
 def explain(query: Prepared, other: Prepared, index: LexicalIndex, *, max_terms: int = 8) -> dict:

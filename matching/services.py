@@ -18,7 +18,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -198,7 +198,27 @@ def pool_cache_clear() -> None:
         _pools.clear()
 
 
+def gaps_for(model_id: str) -> ranking.LanguageGaps:
+    """Language gaps measured over both published sides (from the cached pools' sums)."""
+    return ranking.LanguageGaps.from_pools(*(pool_for(k, model_id).pool for k in KINDS))
+
+
 # --- ranking and storing ----------------------------------------------------------------------
+
+def iter_rank_side(kind: str, *, model_id: str, top_n: int | None, floor: float | None,
+                   explain: bool = True) -> Iterator[dict[int, list[ranking.Candidate]]]:
+    """Rank every published listing of `kind` against the other side, a batch at a time: the path
+    of the full re-rank, and of the evaluation command (which asks for complete lists)."""
+    own = pool_for(kind, model_id).pool
+    other = pool_for(other_kind(kind), model_id).pool
+    gaps = gaps_for(model_id)
+    for start in range(0, len(own.items), RANK_BATCH):
+        queries = own.items[start:start + RANK_BATCH]
+        ranked = ranking.rank_many(queries, own.vectors[start:start + RANK_BATCH], other, weights=weights(),
+                                   gaps=gaps, top_n=top_n, floor=floor, candidates=settings.MATCHING_CANDIDATES,
+                                   explain_top=None if explain else 0)
+        yield {q.listing.id: r for q, r in zip(queries, ranked, strict=True)}
+
 
 def _query(kind: str, obj: ListingBase, model_id: str) -> tuple[ranking.Prepared, np.ndarray | None]:
     terms = _load_terms(kind, [obj.pk]).get(obj.pk)
@@ -220,8 +240,9 @@ def listing_rank(*, kind: str, listing_id: int, reverse: bool = True) -> int:
         listings_embed(kind=kind, objs=[obj])
         query, vec = _query(kind, obj, model_id)
     pool = pool_for(other_kind(kind), model_id).pool
-    cands = ranking.rank(query, vec, pool, weights=weights(), top_n=settings.MATCHING_TOP_N,
-                         floor=settings.MATCHING_SCORE_FLOOR, candidates=settings.MATCHING_CANDIDATES)
+    cands = ranking.rank(query, vec, pool, weights=weights(), gaps=gaps_for(model_id),
+                         top_n=settings.MATCHING_TOP_N, floor=settings.MATCHING_SCORE_FLOOR,
+                         candidates=settings.MATCHING_CANDIDATES)
     store_rankings(kind=kind, results={obj.pk: cands}, model_id=model_id)
     if reverse and cands:
         from .tasks import listing_rank_only
@@ -374,23 +395,17 @@ def rerank_run(*, job_id: int) -> RerankJob:
                 embedded += listings_embed(kind=kind, objs=objs[kind][start:start + 64])
                 _progress(job, embedded=embedded)
         pool_cache_clear()
-        pools = {k: pool_for(k, model_id) for k in KINDS}
         done = 0
         for kind in KINDS:
-            pool = pools[other_kind(kind)].pool
-            own = pools[kind]
-            for start in range(0, len(own.pool.items), RANK_BATCH):
-                queries = own.pool.items[start:start + RANK_BATCH]
-                vecs = own.pool.vectors[start:start + RANK_BATCH]
-                ranked = ranking.rank_many(queries, vecs, pool, weights=weights(), top_n=settings.MATCHING_TOP_N,
-                                           floor=settings.MATCHING_SCORE_FLOOR,
-                                           candidates=settings.MATCHING_CANDIDATES)
-                store_rankings(kind=kind, results={q.listing.id: r for q, r in zip(queries, ranked, strict=True)},
-                               model_id=model_id)
-                done += len(queries)
+            ranked = 0
+            for results in iter_rank_side(kind, model_id=model_id, top_n=settings.MATCHING_TOP_N,
+                                          floor=settings.MATCHING_SCORE_FLOOR):
+                store_rankings(kind=kind, results=results, model_id=model_id)
+                ranked += len(results)
+                done += len(results)
                 _progress(job, done=done)
             # listings published without a vector are counted as done: nothing to rank them with
-            done += len(objs[kind]) - len(own.pool.items)
+            done += len(objs[kind]) - ranked
             _progress(job, done=done)
         _progress(job, status=RerankJob.Status.DONE, finished_at=timezone.now())
     except Exception as exc:

@@ -73,7 +73,7 @@ def _who_ok(who: str, *, owner: bool, officer: bool) -> bool:
     return {"owner": owner, "officer": officer, "owner_or_officer": owner or officer}[who]
 
 
-def _prepare(listing: ListingBase) -> None:
+def listing_full_clean(listing: ListingBase) -> None:
     """Derived fields, then model validation (raises ValidationError with field messages)."""
     for name in ("title", "contact_name", "contact_phone", "province", "city"):
         setattr(listing, name, (getattr(listing, name) or "").strip())
@@ -111,7 +111,7 @@ def listing_create(*, actor: User, kind: str, organization: Organization, data: 
     listing.city = organization.city
     listing.language = ""
     _apply(listing, data)
-    _prepare(listing)
+    listing_full_clean(listing)
     listing.save()
     _record(listing, actor=actor, action=Action.CREATE, from_status="")
     return listing
@@ -125,7 +125,7 @@ def listing_update(*, actor: User, listing: ListingBase, data: dict[str, Any]) -
     _apply(locked, data)
     if "language" not in data:
         locked.language = ""
-    _prepare(locked)
+    listing_full_clean(locked)
     locked.save()
     _record(locked, actor=actor, action=Action.EDIT, from_status=locked.status)
     if locked.status == S.PUBLISHED:

@@ -1,17 +1,22 @@
 import pytest
 
+from config.celery import app as celery_app
 from matching import services as matching_services
 from tests.factories import OrganizationFactory, make_officer, member_of
 
 
 @pytest.fixture(autouse=True)
-def _fast_embedder(settings):
-    """Tests about other things use the deterministic hashing embedder; model tests opt out."""
+def _test_defaults(settings):
+    """Tasks run in-process (the worker tests switch to a real worker), and tests about other
+    things use the deterministic hashing embedder (model tests opt out)."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
     settings.MATCHING_EMBEDDER = "hashing"
     settings.MATCHING_SCORE_FLOOR = 0.0
     matching_services.pool_cache_clear()
     yield
     matching_services.pool_cache_clear()
+    celery_app.conf.task_always_eager = eager
 
 
 @pytest.fixture
