@@ -23,6 +23,7 @@ listing against 100k, or 10k listings against 10k, stays fast.
 """
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -300,8 +301,15 @@ def rank_many(queries: Sequence[Prepared], query_vectors: np.ndarray | None, poo
         fused[cand] += weights.structured * structured
         struct_full = np.zeros(n, dtype=np.float32)
         struct_full[cand] = structured
-        # strict order: by fused score descending, then id ascending
-        order = np.lexsort((pool._tiebreak, -fused))
+        # strict order: by fused score descending, then id ascending. Only the first `top_n`
+        # are needed for storage: order the candidates and the best of the rest, not all n.
+        if top_n is not None and top_n + k < n:
+            rest = np.setdiff1d(np.argpartition(-row, min(top_n + k, n - 1))[:top_n + k], cand,
+                                assume_unique=True)
+            subset = np.concatenate([cand, rest])
+            order = subset[np.lexsort((pool._tiebreak[subset], -fused[subset]))]
+        else:
+            order = np.lexsort((pool._tiebreak, -fused))
         limit = n if top_n is None else min(top_n, n)
         ranked: list[Candidate] = []
         for i in order:
@@ -314,9 +322,8 @@ def rank_many(queries: Sequence[Prepared], query_vectors: np.ndarray | None, poo
             if len(ranked) >= limit:
                 break
         n_explain = len(ranked) if explain_top is None else min(explain_top, len(ranked))
-        positions = {pid: j for j, pid in enumerate(pool.ids)} if n_explain else {}
-        for c in ranked[:n_explain]:
-            c.explanation = explain(query, pool.items[positions[c.id]], pool.index)
+        for c, i in zip(ranked[:n_explain], order, strict=False):
+            c.explanation = explain(query, pool.items[i], pool.index)
         out.append(ranked)
     return out
 
@@ -342,24 +349,16 @@ def rank(query: Prepared, query_vector: np.ndarray | None, pool: Pool, *, weight
 
 def explain(query: Prepared, other: Prepared, index: LexicalIndex, *, max_terms: int = 8) -> dict:
     """What a person can check: the shared key terms (rarest first; a domain concept shows its
-    name in both languages), each requirement the need states and whether the offering meets
-    it, does not, or does not say, and field / region agreement."""
+    name in both languages, and stands for its Chinese word), each requirement the need states
+    and whether the offering meets it, does not, or does not say, and field / region agreement."""
     need, offer = (query, other) if query.listing.kind == "scenario" else (other, query)
-    shared = set(query.terms) & set(other.terms)
-    terms: list[str] = []
-    concept_names = set()
-    for term in sorted(shared, key=lambda t: (-index.idf(t), t)):
-        label = lexicon.concept_label(term)
-        if label is not None:
-            concept_names.add(term[len(lexicon.CONCEPT_PREFIX):])
-    for term in sorted(shared, key=lambda t: (-index.idf(t), t)):
-        if term in concept_names:
-            continue  # shown once, through its concept
-        terms.append(lexicon.concept_label(term) or term)
-        if len(terms) >= max_terms:
-            break
+    shared = set(query.terms).intersection(other.terms)
+    concepts = [t for t in shared if t.startswith(lexicon.CONCEPT_PREFIX)]
+    covered = {t[len(lexicon.CONCEPT_PREFIX):] for t in concepts}
+    words = [t for t in shared if not t.startswith(lexicon.CONCEPT_PREFIX) and t not in covered]
+    best = heapq.nsmallest(max_terms, concepts + words, key=lambda t: (-index.idf(t), t))
     return {
-        "shared_terms": terms,
+        "shared_terms": [lexicon.concept_label(t) or t for t in best],
         "requirements": facts_mod.check(need.facts, offer.facts),
         "field_match": bool(need.listing.field) and need.listing.field == offer.listing.field,
         "region_match": facts_mod.region_match(need.listing, offer.listing),

@@ -262,81 +262,126 @@ def _pair(kind: str, listing_id: int, other_id: int) -> tuple[int, int]:
     return (listing_id, other_id) if kind == SCENARIO else (other_id, listing_id)
 
 
+_ROW_FIELDS = ("id", "scenario_id", "capability_id", "status", "s2c_score", "s2c_rank", "c2s_score", "c2s_rank",
+               "parts", "explanation", "score", "model_id")
+_WRITE_FIELDS = ["s2c_score", "s2c_rank", "c2s_score", "c2s_rank", "parts", "explanation", "score", "model_id",
+                 "updated_at"]
+
+
+class _Row:
+    """A match row as plain attributes: storing 400k suggestions must not build 400k model objects."""
+
+    __slots__ = (*_ROW_FIELDS, "updated_at", "created_at", "decision_reason")
+
+    def __init__(self, **values):
+        for k in self.__slots__:
+            setattr(self, k, values.get(k))
+
+
 def store_rankings(*, kind: str, results: dict[int, list[ranking.Candidate]], model_id: str) -> dict[str, int]:
     """Upsert the suggestions of listings of `kind` ({listing_id: ranked candidates}).
 
     Only this direction's fields (s2c_* for needs, c2s_* for offerings) are written. Decided
     matches are left exactly as they are. Unchanged rows are not written, so a second run with
     the same inputs writes nothing. Suggestions that fell out of a list lose this direction's
-    rank; a suggestion ranked by neither side any more, with no interest, is deleted.
+    rank; a suggestion ranked by neither side any more, with no interest, is deleted. The
+    existing rows are locked (select_for_update) for the duration.
     """
     prefix = PREFIX[kind]
+    other_prefix = PREFIX[other_kind(kind)]
     side = "scenario_id" if kind == SCENARIO else "capability_id"
-    counts = {"created": 0, "updated": 0, "deleted": 0}
     ids = list(results)
+    now = timezone.now()
     with transaction.atomic():
-        existing: dict[tuple[int, int], Match] = {}
+        existing: dict[tuple[int, int], _Row] = {}
         for start in range(0, len(ids), 2000):
-            for m in Match.objects.select_for_update().filter(**{f"{side}__in": ids[start:start + 2000]}):
-                existing[(m.scenario_id, m.capability_id)] = m
-        with_interest = set(MatchInterest.objects.filter(match_id__in=[m.pk for m in existing.values()])
+            rows = (Match.objects.select_for_update().filter(**{f"{side}__in": ids[start:start + 2000]})
+                    .values_list(*_ROW_FIELDS))
+            for values in rows:
+                row = _Row(**dict(zip(_ROW_FIELDS, values, strict=True)))
+                existing[(row.scenario_id, row.capability_id)] = row
+        with_interest = set(MatchInterest.objects.filter(match_id__in=[r.id for r in existing.values()])
                             .values_list("match_id", flat=True))
-        creates, updates, deletes = [], [], []
+        creates: list[_Row] = []
+        updates: list[_Row] = []
+        deletes: list[int] = []
         touched = set()
         for listing_id, cands in results.items():
             for rank_pos, c in enumerate(cands, start=1):
                 key = _pair(kind, listing_id, c.id)
                 touched.add(key)
                 parts = {"dense": c.dense, "lexical": c.lexical, "structured": c.structured}
-                m = existing.get(key)
-                if m is None:
-                    m = Match(scenario_id=key[0], capability_id=key[1], status=MatchStatus.SUGGESTED,
-                              model_id=model_id, explanation=c.explanation or {}, parts={prefix: parts})
-                    setattr(m, f"{prefix}_score", c.score)
-                    setattr(m, f"{prefix}_rank", rank_pos)
-                    m.score = c.score
-                    creates.append(m)
+                row = existing.get(key)
+                if row is None:
+                    creates.append(_Row(scenario_id=key[0], capability_id=key[1], status=MatchStatus.SUGGESTED,
+                                        model_id=model_id, explanation=c.explanation or {}, parts={prefix: parts},
+                                        score=c.score, decision_reason="", created_at=now, updated_at=now,
+                                        **{f"{prefix}_score": c.score, f"{prefix}_rank": rank_pos}))
                     continue
-                if m.status not in ENGINE_OWNED:
+                if row.status not in ENGINE_OWNED:
                     continue  # an officer decided: never overwritten
-                new_parts = {**(m.parts or {}), prefix: parts}
-                other_score = getattr(m, f"{PREFIX[other_kind(kind)]}_score")
-                new_score = max(c.score, other_score) if other_score is not None else c.score
-                changes = {f"{prefix}_score": c.score, f"{prefix}_rank": rank_pos, "parts": new_parts,
-                           "explanation": c.explanation or m.explanation, "score": new_score, "model_id": model_id}
-                if any(getattr(m, k) != v for k, v in changes.items()):
+                other_score = getattr(row, f"{other_prefix}_score")
+                changes = {f"{prefix}_score": c.score, f"{prefix}_rank": rank_pos,
+                           "parts": {**(row.parts or {}), prefix: parts},
+                           "explanation": c.explanation or row.explanation,
+                           "score": max(c.score, other_score) if other_score is not None else c.score,
+                           "model_id": model_id}
+                if any(getattr(row, k) != v for k, v in changes.items()):
                     for k, v in changes.items():
-                        setattr(m, k, v)
-                    updates.append(m)
-        for key, m in existing.items():
-            if key in touched or m.status not in ENGINE_OWNED:
+                        setattr(row, k, v)
+                    updates.append(row)
+        for key, row in existing.items():
+            if key in touched or row.status not in ENGINE_OWNED:
                 continue
-            if getattr(m, f"{prefix}_rank") is None and getattr(m, f"{prefix}_score") is None:
+            if getattr(row, f"{prefix}_rank") is None and getattr(row, f"{prefix}_score") is None:
                 continue
-            other_prefix = PREFIX[other_kind(kind)]
-            unranked = getattr(m, f"{other_prefix}_rank") is None
-            if unranked and m.status == MatchStatus.SUGGESTED and m.pk not in with_interest:
-                deletes.append(m.pk)
+            if (getattr(row, f"{other_prefix}_rank") is None and row.status == MatchStatus.SUGGESTED
+                    and row.id not in with_interest):
+                deletes.append(row.id)
                 continue
-            setattr(m, f"{prefix}_score", None)
-            setattr(m, f"{prefix}_rank", None)
-            m.parts = {k: v for k, v in (m.parts or {}).items() if k != prefix}
-            m.score = getattr(m, f"{other_prefix}_score") or 0.0
-            updates.append(m)
-        fields = ["s2c_score", "s2c_rank", "c2s_score", "c2s_rank", "parts", "explanation", "score", "model_id",
-                  "updated_at"]
-        now = timezone.now()
-        for m in updates:
-            m.updated_at = now
-        if creates:
-            Match.objects.bulk_create(creates, batch_size=1000)
-        if updates:
-            Match.objects.bulk_update(updates, fields, batch_size=1000)
+            setattr(row, f"{prefix}_score", None)
+            setattr(row, f"{prefix}_rank", None)
+            row.parts = {k: v for k, v in (row.parts or {}).items() if k != prefix}
+            row.score = getattr(row, f"{other_prefix}_score") or 0.0
+            updates.append(row)
+        for row in updates:
+            row.updated_at = now
+        _write_rows(creates, ["scenario_id", "capability_id", "status", "decision_reason", "created_at",
+                              *_WRITE_FIELDS], insert=True)
+        _write_rows(updates, _WRITE_FIELDS, insert=False)
         if deletes:
             Match.objects.filter(pk__in=deletes).delete()
         ListingVector.objects.filter(kind=kind, model_id=model_id, listing_id__in=ids).update(ranked_at=now)
-        counts.update(created=len(creates), updated=len(updates), deleted=len(deletes))
-    return counts
+    return {"created": len(creates), "updated": len(updates), "deleted": len(deletes)}
+
+
+def _write_rows(rows: list[_Row], fields: list[str], *, insert: bool) -> None:
+    """INSERT, or UPDATE … WHERE id = %s, for each row in one executemany.
+
+    bulk_create/bulk_update cost more than the ranking itself when a full re-rank writes hundreds
+    of thousands of rows (bulk_update builds a CASE WHEN per row and field). The values are
+    prepared by the model fields themselves, so JSON and time zones are stored exactly as the ORM
+    would store them."""
+    if not rows:
+        return
+    from django.db import connection
+
+    meta = Match._meta
+    model_fields = [meta.get_field(f) for f in fields]
+    qn = connection.ops.quote_name
+    if insert:
+        sql = (f"INSERT INTO {qn(meta.db_table)} (" + ", ".join(qn(f.column) for f in model_fields)
+               + ") VALUES (" + ", ".join(["%s"] * len(model_fields)) + ")")
+    else:
+        sql = (f"UPDATE {qn(meta.db_table)} SET " + ", ".join(f"{qn(f.column)} = %s" for f in model_fields)
+               + f" WHERE {qn(meta.pk.column)} = %s")
+    params = []
+    for row in rows:
+        values = [f.get_db_prep_save(getattr(row, f.attname), connection) for f in model_fields]
+        params.append(values if insert else [*values, row.id])
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 5000):
+            cursor.executemany(sql, params[start:start + 5000])
 
 
 def listing_unpublish(*, kind: str, listing_id: int) -> int:
