@@ -159,8 +159,8 @@ def main() -> None:
     base_vectors = embedder.embed([services.embedding_text(services.ranking.Listing(
         id=0, kind=CAPABILITY, title=a, description=b)) for a, b in BASE_TEXTS], role="passage")
     rng = np.random.default_rng(7)
-    path = f"database: {where}; vector search: numpy brute force ({settings.MATCHING_VECTOR_INDEX}); " \
-           f"embedder: {embedder.model_id}"
+    path = (f"database: {where}; vector search: numpy brute force over the cached pool; "
+            f"embedder: {embedder.model_id}; weights {settings.MATCHING_WEIGHTS}")
     print(f"# {path}")
     print(f"model load: {load_s:.2f} s")
 

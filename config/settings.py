@@ -211,8 +211,6 @@ MATCHING_SCORE_FLOOR = env.float("MATCHING_SCORE_FLOOR", default=0.35)
 # How many suggestions are kept per listing, and how many candidates each retrieval path yields.
 MATCHING_TOP_N = env.int("MATCHING_TOP_N", default=20)
 MATCHING_CANDIDATES = env.int("MATCHING_CANDIDATES", default=200)
-# "auto" uses pgvector where the extension is installed in PostgreSQL, numpy otherwise.
-MATCHING_VECTOR_INDEX = env.str("MATCHING_VECTOR_INDEX", default="auto")
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {

@@ -36,7 +36,8 @@ class ListingVector(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "listing_id", "model_id"], name="vector_unique_listing_model"),
         ]
-        indexes = [models.Index(fields=["kind", "model_id"])]
+        # the pool cache asks "what changed since?" on every ranking
+        indexes = [models.Index(fields=["kind", "model_id", "updated_at"], name="vector_kind_model_upd")]
 
 
 class ListingTerms(models.Model):
@@ -51,6 +52,7 @@ class ListingTerms(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "listing_id"], name="terms_unique_listing")]
+        indexes = [models.Index(fields=["kind", "updated_at"], name="terms_kind_upd")]
 
 
 class MatchStatus(models.TextChoices):

@@ -94,34 +94,42 @@ class Weights:
     structured: float = 0.25
 
 
+def term_counts(terms: Sequence[str], vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """One document's (term ids, term frequencies), growing `vocab` with new terms."""
+    counts = Counter(terms)
+    ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in counts), dtype=np.int64, count=len(counts))
+    return ids, np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+
+
 class LexicalIndex:
     """BM25 over a pool: a sparse (documents × vocabulary) matrix of document-side term weights,
-    so that scoring a query is one sparse product."""
+    so that scoring a query is one sparse product.
 
-    def __init__(self, docs: Sequence[Sequence[str]]):
-        self.vocab: dict[str, int] = {}
-        rows, cols, tfs = [], [], []
-        for i, doc in enumerate(docs):
-            for term, tf in Counter(doc).items():
-                j = self.vocab.setdefault(term, len(self.vocab))
-                rows.append(i)
-                cols.append(j)
-                tfs.append(tf)
-        self.n = len(docs)
-        lengths = np.array([len(d) for d in docs], dtype=np.float32)
+    Built from per-document term counts, which a caller may keep between builds (the site's pool
+    cache does, so that one new listing among 100k does not re-count the other 99,999)."""
+
+    def __init__(self, docs: Sequence[Sequence[str]] | None = None, *,
+                 counts: Sequence[tuple[np.ndarray, np.ndarray]] | None = None, vocab: dict[str, int] | None = None):
+        self.vocab: dict[str, int] = vocab if vocab is not None else {}
+        if counts is None:
+            counts = [term_counts(d, self.vocab) for d in (docs or [])]
+        self.n = len(counts)
+        lengths = np.array([float(tf.sum()) for _ids, tf in counts], dtype=np.float32)
         avg = float(lengths.mean()) if self.n else 1.0
-        tf = np.array(tfs, dtype=np.float32)
-        r = np.array(rows, dtype=np.int64)
-        c = np.array(cols, dtype=np.int64)
+        c = np.concatenate([ids for ids, _tf in counts]) if self.n else np.zeros(0, dtype=np.int64)
+        tf = np.concatenate([t for _ids, t in counts]) if self.n else np.zeros(0, dtype=np.float32)
+        r = np.repeat(np.arange(self.n, dtype=np.int64), [len(ids) for ids, _tf in counts])
         df = np.bincount(c, minlength=len(self.vocab)).astype(np.float32)
         self.idf_values = np.log1p((self.n - df + 0.5) / (df + 0.5)).astype(np.float32)
         norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / max(avg, 1e-9))
         weight = self.idf_values[c] * tf * (BM25_K1 + 1) / (tf + norm[r])
-        self.matrix = sparse.csr_matrix((weight, (r, c)), shape=(self.n, len(self.vocab)), dtype=np.float32)
+        # the vocabulary may be shared with later builds and grow; this index knows its first n_terms
+        self.n_terms = len(self.vocab)
+        self.matrix = sparse.csr_matrix((weight, (r, c)), shape=(self.n, self.n_terms), dtype=np.float32)
 
     def idf(self, term: str) -> float:
         j = self.vocab.get(term)
-        if j is None:
+        if j is None or j >= self.n_terms:
             return float(math.log1p((self.n + 0.5) / 0.5))
         return float(self.idf_values[j])
 
@@ -131,16 +139,16 @@ class LexicalIndex:
         for i, terms in enumerate(queries):
             for term, qtf in Counter(terms).items():
                 j = self.vocab.get(term)
-                if j is not None:
+                if j is not None and j < self.n_terms:
                     rows.append(i)
                     cols.append(j)
                     vals.append(qtf * (BM25_K3 + 1) / (BM25_K3 + qtf))
         return sparse.csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)),
-                                 shape=(len(queries), len(self.vocab)), dtype=np.float32)
+                                 shape=(len(queries), self.n_terms), dtype=np.float32)
 
     def scores(self, queries: Sequence[Sequence[str]]) -> np.ndarray:
         """(queries × documents) BM25 scores."""
-        if self.n == 0 or not self.vocab:
+        if self.n == 0 or not self.n_terms:
             return np.zeros((len(queries), self.n), dtype=np.float32)
         return np.asarray((self.query_matrix(queries) @ self.matrix.T).toarray(), dtype=np.float32)
 
@@ -151,12 +159,13 @@ class Pool:
 
     items: list[Prepared]
     vectors: np.ndarray  # (n, dim) float32, rows L2-normalised, aligned with items
-    index: LexicalIndex = field(init=False)
+    index: LexicalIndex | None = None  # built from the items' terms unless given
     table: facts_mod.FactsTable = field(init=False)
 
     def __post_init__(self) -> None:
         self.vectors = np.ascontiguousarray(self.vectors, dtype=np.float32)
-        self.index = LexicalIndex([p.terms for p in self.items])
+        if self.index is None:
+            self.index = LexicalIndex([p.terms for p in self.items])
         self.table = facts_mod.FactsTable([p for p in self.items])
         self.ids = [p.listing.id for p in self.items]
         self.groups = [language_group(p.listing.language) for p in self.items]

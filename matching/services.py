@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 import numpy as np
 from django.conf import settings
@@ -128,9 +129,16 @@ def listing_embed(*, kind: str, listing_id: int) -> bool:
 
 @dataclass
 class _PoolEntry:
-    stamp: tuple
-    pool: ranking.Pool
-    position: dict[int, int]
+    """A pool and what it was built from, so that a change to a few listings among 100k reloads
+    and re-prepares only those (new, edited, re-embedded or unpublished ones)."""
+
+    stamp: tuple = ()
+    marks: tuple = (None, None, None)  # newest updated_at seen: listings, vectors, terms
+    items: dict[int, ranking.Prepared] = dc_field(default_factory=dict)
+    vectors: dict[int, np.ndarray] = dc_field(default_factory=dict)
+    counts: dict[int, tuple[np.ndarray, np.ndarray]] = dc_field(default_factory=dict)
+    vocab: dict[str, int] = dc_field(default_factory=dict)
+    pool: ranking.Pool | None = None
 
 
 _pools: dict[tuple[str, str], _PoolEntry] = {}
@@ -139,12 +147,13 @@ _pool_lock = threading.Lock()
 
 def _pool_stamp(kind: str, model_id: str) -> tuple:
     """Changes whenever a listing of `kind` is published, unpublished or edited, or a vector or
-    terms row of that kind is written: then the cached pool is rebuilt."""
+    terms row of that kind is written (indexed columns: a few milliseconds at 100k listings)."""
     model = listing_model(kind)
     a = model.objects.filter(status=ListingStatus.PUBLISHED).aggregate(n=Count("id"), t=Max("updated_at"))
+    t_all = model.objects.aggregate(t=Max("updated_at"))["t"]
     b = ListingVector.objects.filter(kind=kind, model_id=model_id).aggregate(n=Count("id"), t=Max("updated_at"))
     c = ListingTerms.objects.filter(kind=kind).aggregate(n=Count("id"), t=Max("updated_at"))
-    return (a["n"], a["t"], b["n"], b["t"], c["n"], c["t"])
+    return (a["n"], a["t"], t_all, b["n"], b["t"], c["n"], c["t"])
 
 
 def _load_vectors(kind: str, model_id: str, ids: Iterable[int]) -> dict[int, np.ndarray]:
@@ -166,31 +175,72 @@ def _load_terms(kind: str, ids: Iterable[int]) -> dict[int, list[str]]:
     return out
 
 
-def build_pool(kind: str, model_id: str) -> ranking.Pool:
-    """Published listings of `kind` that have a vector for `model_id`, ready to rank against."""
-    objs = list(_published(kind).order_by("id"))
-    vectors = _load_vectors(kind, model_id, [o.pk for o in objs])
-    terms = _load_terms(kind, [o.pk for o in objs])
-    items, rows = [], []
-    for o in objs:
-        vec = vectors.get(o.pk)
-        if vec is None:
-            continue  # not embedded yet; the reconciling pass will queue it
-        items.append(ranking.prepare(ranking_listing(o), terms.get(o.pk)))
-        rows.append(vec)
-    dim = rows[0].shape[0] if rows else 1
-    return ranking.Pool(items, np.vstack(rows) if rows else np.zeros((0, dim), dtype=np.float32))
+def _changed_since(qs, mark, id_field: str) -> set[int]:
+    if mark is None:
+        return set()
+    # >= rather than >: rows written in the same instant as the mark are re-read, never missed
+    return set(qs.filter(updated_at__gte=mark).values_list(id_field, flat=True))
+
+
+def _refresh(entry: _PoolEntry, kind: str, model_id: str, stamp: tuple) -> None:
+    model = listing_model(kind)
+    vec_qs = ListingVector.objects.filter(kind=kind, model_id=model_id)
+    terms_qs = ListingTerms.objects.filter(kind=kind)
+    marks = (model.objects.aggregate(t=Max("updated_at"))["t"], vec_qs.aggregate(t=Max("updated_at"))["t"],
+             terms_qs.aggregate(t=Max("updated_at"))["t"])
+    published = set(model.objects.filter(status=ListingStatus.PUBLISHED).values_list("id", flat=True))
+    if entry.pool is None:
+        stale = published
+    else:
+        changed = (_changed_since(model.objects.all(), entry.marks[0], "id")
+                   | _changed_since(vec_qs, entry.marks[1], "listing_id")
+                   | _changed_since(terms_qs, entry.marks[2], "listing_id"))
+        stale = (published - entry.items.keys()) | (changed & published)
+    for pk in set(entry.items) - published:
+        entry.items.pop(pk, None)
+        entry.vectors.pop(pk, None)
+        entry.counts.pop(pk, None)
+    stale_ids = sorted(stale)
+    for start in range(0, len(stale_ids), 5000):
+        chunk = stale_ids[start:start + 5000]
+        vectors = _load_vectors(kind, model_id, chunk)
+        terms = _load_terms(kind, chunk)
+        for obj in _published(kind).filter(pk__in=chunk):
+            vec = vectors.get(obj.pk)
+            if vec is None:  # not embedded yet; the reconciling pass will queue it
+                entry.items.pop(obj.pk, None)
+                entry.vectors.pop(obj.pk, None)
+                entry.counts.pop(obj.pk, None)
+                continue
+            item = ranking.prepare(ranking_listing(obj), terms.get(obj.pk))
+            entry.items[obj.pk] = item
+            entry.vectors[obj.pk] = vec
+            entry.counts[obj.pk] = ranking.term_counts(item.terms, entry.vocab)
+    if entry.pool is None or stale or len(entry.pool.items) != len(entry.items):
+        ids = sorted(entry.items)
+        dim = next(iter(entry.vectors.values())).shape[0] if entry.vectors else 1
+        vectors = np.vstack([entry.vectors[i] for i in ids]) if ids else np.zeros((0, dim), dtype=np.float32)
+        index = ranking.LexicalIndex(counts=[entry.counts[i] for i in ids], vocab=entry.vocab)
+        entry.pool = ranking.Pool([entry.items[i] for i in ids], vectors, index=index)
+    entry.stamp, entry.marks = stamp, marks
 
 
 def pool_for(kind: str, model_id: str) -> _PoolEntry:
+    """The published listings of `kind` with a vector for `model_id`, ready to rank against;
+    cached per process and brought up to date incrementally when anything changed."""
     stamp = _pool_stamp(kind, model_id)
     with _pool_lock:
-        entry = _pools.get((kind, model_id))
-        if entry is None or entry.stamp != stamp:
-            pool = build_pool(kind, model_id)
-            entry = _PoolEntry(stamp=stamp, pool=pool, position={pid: i for i, pid in enumerate(pool.ids)})
-            _pools[(kind, model_id)] = entry
+        entry = _pools.setdefault((kind, model_id), _PoolEntry())
+        if entry.pool is None or entry.stamp != stamp:
+            _refresh(entry, kind, model_id, stamp)
         return entry
+
+
+def build_pool(kind: str, model_id: str) -> ranking.Pool:
+    """A fresh pool, bypassing the cache."""
+    entry = _PoolEntry()
+    _refresh(entry, kind, model_id, _pool_stamp(kind, model_id))
+    return entry.pool
 
 
 def pool_cache_clear() -> None:

@@ -153,6 +153,9 @@ class ListingBase(models.Model):
     class Meta:
         abstract = True
         ordering = ["-published_at", "-id"]
+        # the matching pool cache checks "what changed since?" on these before every ranking
+        indexes = [models.Index(fields=["status", "updated_at"], name="%(app_label)s_%(class)s_st_upd"),
+                   models.Index(fields=["updated_at"], name="%(app_label)s_%(class)s_upd")]
 
     def __str__(self) -> str:
         return self.title

@@ -48,8 +48,10 @@ def use_broker_in_this_process(app) -> None:
 
 def reset_producer_pool(app) -> None:
     """Drop the producer pool so the next send connects to the broker now configured."""
-    # kombu keeps one pool per broker URL for the process; closing it would close it for good
+    # kombu keeps one pool per broker URL for the process; closing it would close it for good.
+    # Celery also caches a producer pool built on the first connection pool it saw.
     app._pool = None
+    app.amqp._producer_pool = None
 
 
 def purge(app) -> None:
