@@ -1,11 +1,12 @@
 """Writes about users, organisations and memberships."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _gt
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import DomainError, InvalidTransition, NotAllowed, NotFound
@@ -69,9 +70,10 @@ def membership_request(*, actor: User, organization: Organization) -> Membership
     admins = [m.user for m in Membership.objects.filter(
         organization=organization, status=Membership.Status.ACTIVE,
         role=Membership.Role.ADMIN).select_related("user")]
-    notify(users=admins, subject=_gt("Request to join %(org)s") % {"org": organization.name},
-           body=_gt("%(user)s asks to join %(org)s.") % {"user": actor, "org": organization.name},
-           link=_link("accounts:organization-members", pk=organization.pk))
+    with translation.override(settings.LANGUAGE_CODE):  # stored in the site's language, like notify()
+        subject = gettext("Request to join %(org)s") % {"org": organization.name}
+        body = gettext("%(user)s asks to join %(org)s.") % {"user": actor, "org": organization.name}
+    notify(users=admins, subject=subject, body=body, link=_link("accounts:organization-members", pk=organization.pk))
     return membership
 
 
@@ -93,10 +95,11 @@ def membership_approve(*, actor: User, membership_id: int) -> Membership:
         raise InvalidTransition(_("This request has already been decided."))
     membership.status = Membership.Status.ACTIVE
     membership.save(update_fields=["status"])
-    notify(users=[membership.user],
-           subject=_gt("Welcome to %(org)s") % {"org": membership.organization.name},
-           body=_gt("An administrator approved your request to join %(org)s.") % {"org": membership.organization.name},
-           link=_link("accounts:home"))
+    org_name = membership.organization.name
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext("Welcome to %(org)s") % {"org": org_name}
+        body = gettext("An administrator approved your request to join %(org)s.") % {"org": org_name}
+    notify(users=[membership.user], subject=subject, body=body, link=_link("accounts:home"))
     return membership
 
 

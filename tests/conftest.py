@@ -57,3 +57,18 @@ def other_vendor_user(other_vendor):
 @pytest.fixture
 def officer(db):
     return make_officer()
+
+
+def pytest_configure(config):
+    """Compile the translation catalogues when a .po is newer than its .mo, so that running
+    pytest directly tests the pages in Chinese too (`make test` compiles them as well). Only the
+    main process does it; xdist workers start after it."""
+    if hasattr(config, "workerinput"):
+        return
+    import subprocess
+    from pathlib import Path
+
+    for po in (Path(__file__).resolve().parent.parent / "locale").glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
