@@ -39,6 +39,7 @@ class ListingFormBase(forms.ModelForm):
         "Leave on “Detect automatically” unless the text mixes languages."))
 
     def __init__(self, *args, organizations=None, **kwargs):
+        # `organizations`: the ones the user may post for; a choice appears only when there are several
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", _("Detect automatically"))] + list(Language.choices)
         self.fields["field"].empty_label = _("Choose a field")
@@ -47,7 +48,7 @@ class ListingFormBase(forms.ModelForm):
             if name in self.fields:
                 self.fields[name].help_text = _("Shown to program officers, and to the other side only after "
                                                 "an officer approves a match.")
-        if organizations is not None:
+        if organizations is not None and len(organizations) > 1:
             self.fields["organization"] = forms.ModelChoiceField(
                 label=_("Post for"), queryset=Organization.objects.filter(pk__in=[o.pk for o in organizations]),
                 empty_label=None)

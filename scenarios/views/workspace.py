@@ -74,7 +74,7 @@ def listing_create(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             listing = services.listing_create(actor=request.user, kind=kind,
-                                              organization=form.cleaned_data["organization"],
+                                              organization=form.cleaned_data.get("organization") or organizations[0],
                                               data=form.listing_data())
         except ValidationError as exc:
             _put_errors(form, exc)
