@@ -10,11 +10,6 @@ import re
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-# itself are synchronous and safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 from playwright.sync_api import expect, sync_playwright
 
 from accounts.models import Membership
@@ -30,6 +25,20 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-sync"]
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _async_unsafe_allowed():
+    """Playwright's sync API runs an event loop in this thread, and Django then refuses ORM calls
+    from it; the test's own ORM calls are synchronous and safe. Set for this module only: left
+    set, it would also reach `manage.py check --deploy` run by another test, which rightly fails."""
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if before is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 def _taxonomy_load() -> None:
