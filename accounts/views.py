@@ -20,7 +20,7 @@ from config.pages import member_required, show_error
 
 from . import services
 from .forms import OrganizationForm, OrganizationSearchForm, SignupForm
-from .models import Organization
+from .models import Membership, Organization
 from .selectors import (
     membership_list_active,
     membership_list_for_organization,
@@ -151,8 +151,6 @@ def membership_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespo
 
 
 def _membership_org(pk: int) -> int | None:
-    from .models import Membership
-
     return Membership.objects.filter(pk=pk).values_list("organization_id", flat=True).first()
 
 
