@@ -139,7 +139,7 @@ def listing_manage(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         "n_candidates": (match_candidate_counts(kind=kind, listing_ids=[listing.pk]).get(listing.pk, 0)
                          if listing.is_published else 0),
         "publish_form": PublishForm() if officer and "publish" in actions else None,
-        "return_form": ReturnForm() if officer and "return" in actions else None,
+        "return_form": ReturnForm(auto_id="return_%s") if officer and "return" in actions else None,
     })
 
 

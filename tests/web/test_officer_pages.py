@@ -205,3 +205,19 @@ def test_officer_records_introduction_progress(client, pair, officer):
     client.post(reverse("matching:match-advance", args=[match.pk]), {"to": "introduced", "reason": "已安排见面"})
     match.refresh_from_db()
     assert match.status == MatchStatus.INTRODUCED
+
+
+def test_officer_reviews_from_the_listing_page_and_returns_to_it(client, hospital, hospital_user, officer):
+    listing = make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=S.SUBMITTED)
+    manage = reverse("scenarios:listing-manage", args=[SCENARIO, listing.pk])
+    login(client, officer)
+    page = client.get(manage).content.decode()
+    assert reverse("scenarios:listing-publish", args=[SCENARIO, listing.pk]) in page
+    assert page.count('id="id_comment"') == 1 and 'id="return_comment"' in page
+    resp = client.post(reverse("scenarios:listing-publish", args=[SCENARIO, listing.pk]),
+                       {"batch": "", "comment": "", "next": manage})
+    assert resp["Location"] == manage
+    listing.refresh_from_db()
+    assert listing.status == S.PUBLISHED
+    last = listing.transitions.last()
+    assert (last.action, last.actor) == ("publish", officer)
