@@ -15,6 +15,19 @@ def _fast_embedder(settings):
 
 
 @pytest.fixture
+def eager_tasks():
+    """Run Celery tasks in-process for this test, also where CELERY_BROKER_URL points at Redis
+    (CI): page tests need the matches the engine computes, and no stray message may reach the
+    queue that the worker tests read."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
 def hospital(db):
     return OrganizationFactory(name="广州市第一人民医院", kind="hospital", city="广州")
 

@@ -70,14 +70,8 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
-def _eager_tasks():
+def _eager(eager_tasks):
     """The live server runs the matching tasks in-process, also where CI configures a broker."""
-    from config.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
 
 
 class Site:
