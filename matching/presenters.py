@@ -83,7 +83,7 @@ def requirement_detail(aspect: str, detail: str) -> str:
 def _s2t():
     import opencc
 
-    return opencc.OpenCC("s2t")
+    return opencc.OpenCC("s2tw")
 
 
 def _script(term: str) -> str:
