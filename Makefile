@@ -26,9 +26,10 @@ run: demo
 	@echo "SceneBridge: http://$(HOST):$(PORT)/  (admin: /admin/, demo logins in README.md)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Browser tests drive Debian's Chromium; install it when it is missing (root on this machine kind).
+# Browser tests drive Debian's Chromium; install it when it is missing (root on this machine kind),
+# with a small CJK font so that the screenshots they save show Chinese text.
 /usr/bin/chromium:
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 
 test: $(STAMP) /usr/bin/chromium
 	$(PY) manage.py compilemessages --ignore=.venv -v 0

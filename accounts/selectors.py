@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
-from .models import Membership, Organization, User
+from .models import Membership, Notification, Organization, User
 
 Actor = User | AnonymousUser
 
@@ -64,3 +64,77 @@ def organization_list(*, verified_only: bool = False) -> QuerySet[Organization]:
     if verified_only:
         qs = qs.filter(verified=True)
     return qs.order_by("name")
+
+
+# The side of the platform each kind of organisation posts on: needs (场景需求业主单位) or
+# capabilities (能力供给单位). Agencies post neither.
+DEMAND_KINDS = frozenset({Organization.Kind.HOSPITAL, Organization.Kind.CDC, Organization.Kind.PHARMA,
+                          Organization.Kind.ELDERLY_CARE})
+SUPPLY_KINDS = frozenset({Organization.Kind.COMPANY, Organization.Kind.UNIVERSITY, Organization.Kind.INSTITUTE})
+
+
+def organization_listing_kind(*, organization: Organization) -> str | None:
+    """"scenario" for a demand-side organisation, "capability" for a supplier, None for an agency."""
+    if organization.kind in DEMAND_KINDS:
+        return "scenario"
+    if organization.kind in SUPPLY_KINDS:
+        return "capability"
+    return None
+
+
+def organizations_posting(*, user: Actor, kind: str) -> list[Organization]:
+    """The user's organisations (active memberships) that post listings of `kind`."""
+    return [m.organization for m in membership_list_active(user=user)
+            if organization_listing_kind(organization=m.organization) == kind]
+
+
+def user_listing_kinds(*, user: Actor) -> list[str]:
+    """The kinds of listing the user can post, in a stable order (needs first)."""
+    kinds = {organization_listing_kind(organization=m.organization) for m in membership_list_active(user=user)}
+    return [k for k in ("scenario", "capability") if k in kinds]
+
+
+def membership_list_pending(*, user: Actor) -> QuerySet[Membership]:
+    """The user's own requests to join that wait for an administrator."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return (Membership.objects.filter(user=user, status=Membership.Status.PENDING)
+            .select_related("organization").order_by("organization__name"))
+
+
+def membership_list_for_organization(*, organization: Organization) -> QuerySet[Membership]:
+    """Members of an organisation, requests waiting first (callers check the viewer is an admin)."""
+    return (Membership.objects.filter(organization=organization).select_related("user")
+            .order_by("-status", "user__username"))
+
+
+def organization_list_administered(*, user: Actor) -> QuerySet[Organization]:
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return Organization.objects.filter(
+        memberships__user=user, memberships__status=Membership.Status.ACTIVE,
+        memberships__role__in=[Membership.Role.ADMIN, Membership.Role.OFFICER],
+    ).distinct().order_by("name")
+
+
+def organization_search(*, user: Actor, q: str = "") -> QuerySet[Organization]:
+    """Organisations the user could ask to join: not agencies, not already joined or requested."""
+    qs = Organization.objects.exclude(kind=Organization.Kind.AGENCY)
+    if user.is_authenticated:
+        qs = qs.exclude(memberships__user=user)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs.order_by("name")
+
+
+def notification_list(*, user: Actor) -> QuerySet[Notification]:
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user)
+
+
+def notification_unread_count(*, user: Actor) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -1,13 +1,18 @@
 """Writes about users, organisations and memberships."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import DomainError, InvalidTransition, NotAllowed
+from config.errors import DomainError, InvalidTransition, NotAllowed, NotFound
 
-from .models import Membership, Organization, User
+from .models import Membership, Notification, Organization, User
+from .notifications import notify
 from .selectors import user_is_org_admin
 
 OFFICER_GROUP = "Program officers"
@@ -60,20 +65,68 @@ def membership_request(*, actor: User, organization: Organization) -> Membership
     existing = Membership.objects.filter(user=actor, organization=organization).first()
     if existing:
         raise InvalidTransition(_("You have already asked to join or are a member of this organisation."))
-    return Membership.objects.create(user=actor, organization=organization, role=Membership.Role.MEMBER,
-                                     status=Membership.Status.PENDING)
+    membership = Membership.objects.create(user=actor, organization=organization, role=Membership.Role.MEMBER,
+                                           status=Membership.Status.PENDING)
+    admins = [m.user for m in Membership.objects.filter(
+        organization=organization, status=Membership.Status.ACTIVE,
+        role=Membership.Role.ADMIN).select_related("user")]
+    with translation.override(settings.LANGUAGE_CODE):  # stored in the site's language, like notify()
+        subject = gettext("Request to join %(org)s") % {"org": organization.name}
+        body = gettext("%(user)s asks to join %(org)s.") % {"user": actor, "org": organization.name}
+    notify(users=admins, subject=subject, body=body, link=_link("accounts:organization-members", pk=organization.pk))
+    return membership
+
+
+def _link(name: str, **kwargs) -> str:
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return ""
 
 
 @transaction.atomic
 def membership_approve(*, actor: User, membership_id: int) -> Membership:
-    membership = Membership.objects.select_for_update().get(pk=membership_id)
+    membership = Membership.objects.select_for_update().filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound(_("No such request."))
     if not user_is_org_admin(user=actor, organization_id=membership.organization_id):
         raise NotAllowed(_("Only an administrator of the organisation can approve members."))
     if membership.status != Membership.Status.PENDING:
         raise InvalidTransition(_("This request has already been decided."))
     membership.status = Membership.Status.ACTIVE
     membership.save(update_fields=["status"])
+    org_name = membership.organization.name
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext("Welcome to %(org)s") % {"org": org_name}
+        body = gettext("An administrator approved your request to join %(org)s.") % {"org": org_name}
+    notify(users=[membership.user], subject=subject, body=body, link=_link("accounts:home"))
     return membership
+
+
+@transaction.atomic
+def membership_decline(*, actor: User, membership_id: int) -> None:
+    """Refuse a request to join; the request is deleted, so the user may ask again later."""
+    membership = Membership.objects.select_for_update().filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound(_("No such request."))
+    if not user_is_org_admin(user=actor, organization_id=membership.organization_id):
+        raise NotAllowed(_("Only an administrator of the organisation can approve members."))
+    if membership.status != Membership.Status.PENDING:
+        raise InvalidTransition(_("This request has already been decided."))
+    membership.delete()
+
+
+def notification_mark_read(*, actor: User, notification_id: int) -> Notification | None:
+    """Mark one of the actor's notifications read (idempotent); None if it is not theirs."""
+    notification = Notification.objects.filter(pk=notification_id, user=actor).first()
+    if notification is not None and notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notification_mark_all_read(*, actor: User) -> int:
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def officer_group_ensure() -> Group:

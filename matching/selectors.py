@@ -136,3 +136,36 @@ def unmet_listings(*, kind: str) -> QuerySet:
                                 **{other: ListingStatus.PUBLISHED}).exclude(status=MatchStatus.REJECTED)
     return (listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED)
             .exclude(Exists(good)).select_related("organization", "field").order_by("-published_at", "-id"))
+
+
+def match_interests(*, match_ids) -> dict[int, list]:
+    """The interest shown in each match, {match_id: [MatchInterest, …]} (callers filter what a
+    viewer may read: officers see reasons, the sides see who showed interest)."""
+    from .models import MatchInterest
+
+    out: dict[int, list] = {}
+    for interest in (MatchInterest.objects.filter(match_id__in=list(match_ids))
+                     .select_related("organization", "user").order_by("at", "id")):
+        out.setdefault(interest.match_id, []).append(interest)
+    return out
+
+
+def match_events(*, match: Match) -> QuerySet:
+    """A match's audit trail, oldest first (officers only; the caller checks)."""
+    return match.events.select_related("actor").order_by("at", "id")
+
+
+def match_queue_count(*, actor: Actor) -> int:
+    return match_queue(actor=actor).count() if user_is_officer(user=actor) else 0
+
+
+def match_count_mine(*, actor: Actor) -> int:
+    return match_list_mine(actor=actor).count()
+
+
+def match_candidate_counts(*, kind: str, listing_ids) -> dict[int, int]:
+    """How many visible candidates each of these listings has (for lists of one's own listings)."""
+    side = "scenario_id" if kind == SCENARIO else "capability_id"
+    rows = (Match.objects.filter(_BOTH_PUBLISHED, **{f"{side}__in": list(listing_ids)})
+            .exclude(status=MatchStatus.REJECTED).values(side).annotate(n=Count("id")))
+    return {row[side]: row["n"] for row in rows}

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _gt
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -125,8 +125,8 @@ def match_approve(*, actor: User, match_id: int, reason: str) -> Match:
         if match.scenario.status != ListingStatus.PUBLISHED or match.capability.status != ListingStatus.PUBLISHED:
             raise InvalidTransition(_("Both listings must be published to approve a match."))
         _set_status(match, actor=actor, to=M.APPROVED, reason=reason)
-        subject = _gt("Match approved: %(s)s ↔ %(c)s") % {"s": match.scenario.title, "c": match.capability.title}
-        body = _gt("A program officer approved an introduction. The other side's contact is now shown "
+        subject = gettext("Match approved: %(s)s ↔ %(c)s") % {"s": match.scenario.title, "c": match.capability.title}
+        body = gettext("A program officer approved an introduction. The other side's contact is now shown "
                    "in “My matches”.")
         notify(users=organization_recipients(organization=match.scenario.organization)
                + organization_recipients(organization=match.capability.organization),

@@ -74,3 +74,18 @@ def access_listing(*, actor: Actor, kind: str, listing_id: int, for_edit: bool =
     if for_edit:
         check_can_edit(actor=actor, listing=listing)
     return listing
+
+
+def can_manage_listing(*, actor: Actor, listing: ListingBase) -> bool:
+    """The workspace page of a listing (status, history, officers' comments, candidates) is for
+    the posting organisation and officers only, whatever the status."""
+    return user_is_officer(user=actor) or user_is_member(user=actor, organization_id=listing.organization_id)
+
+
+def access_listing_workspace(*, actor: Actor, kind: str, listing_id: int) -> ListingBase:
+    """Fetch a listing for its workspace page: NotFound for anyone but its owners and officers
+    (a published listing's public page is scenarios:listing-detail)."""
+    listing = access_listing(actor=actor, kind=kind, listing_id=listing_id)
+    if not can_manage_listing(actor=actor, listing=listing):
+        raise NotFound(_("No such listing."))
+    return listing

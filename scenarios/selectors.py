@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import CharField, Count, Q, QuerySet, Value
 
-from accounts.selectors import Actor
+from accounts.selectors import Actor, user_organization_ids
 
 from .kinds import CAPABILITY, KINDS, SCENARIO, listing_model
 from .models import Batch, Field, ListingBase, ListingStatus
@@ -110,3 +110,64 @@ def city_choices() -> list[str]:
 
 def field_list() -> QuerySet[Field]:
     return Field.objects.all()
+
+
+def listing_list_mine(*, actor: Actor, kind: str, status: str = "") -> QuerySet[ListingBase]:
+    """Listings of one kind posted by the actor's organisations (any status), newest change first."""
+    qs = listing_model(kind).objects.filter(organization_id__in=user_organization_ids(user=actor))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("organization", "field", "batch").order_by("-updated_at", "-id")
+
+
+def listing_status_counts(*, actor: Actor, kind: str) -> dict[str, int]:
+    """How many of the actor's organisations' listings of `kind` are in each status."""
+    rows = (listing_model(kind).objects.filter(organization_id__in=user_organization_ids(user=actor))
+            .values("status").annotate(n=Count("id")))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def listing_transitions(*, listing: ListingBase) -> QuerySet:
+    """A listing's history, oldest first (callers check the viewer may manage the listing)."""
+    return listing.transitions.select_related("actor").order_by("at", "id")
+
+
+def listing_last_return(*, listing: ListingBase):
+    """The officer's latest "return" entry, while the listing is returned (else None)."""
+    if listing.status != ListingStatus.RETURNED:
+        return None
+    return listing.transitions.filter(action="return").select_related("actor").order_by("-at", "-id").first()
+
+
+def review_queue_count() -> int:
+    return sum(listing_model(k).objects.filter(status=ListingStatus.SUBMITTED).count() for k in KINDS)
+
+
+def listing_counts_by_field() -> list[dict]:
+    """Published needs and capabilities per field, every field listed (for the dashboard)."""
+    counts: dict[int, dict[str, int]] = {}
+    for kind in KINDS:
+        rows = (listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED)
+                .values("field_id").annotate(n=Count("id")))
+        for row in rows:
+            counts.setdefault(row["field_id"], {})[kind] = row["n"]
+    return [{"field": f, SCENARIO: counts.get(f.pk, {}).get(SCENARIO, 0),
+             CAPABILITY: counts.get(f.pk, {}).get(CAPABILITY, 0)} for f in Field.objects.all()]
+
+
+def listing_counts_by_city(*, limit: int = 15) -> list[dict]:
+    """Published needs and capabilities per city, the busiest `limit` cities first."""
+    counts: dict[str, dict[str, int]] = {}
+    for kind in KINDS:
+        rows = (listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED)
+                .values("city").annotate(n=Count("id")))
+        for row in rows:
+            counts.setdefault(row["city"] or "", {})[kind] = row["n"]
+    out = [{"city": city, SCENARIO: c.get(SCENARIO, 0), CAPABILITY: c.get(CAPABILITY, 0)}
+           for city, c in counts.items()]
+    out.sort(key=lambda r: (-(r[SCENARIO] + r[CAPABILITY]), r["city"]))
+    return out[:limit]
+
+
+def listing_published_counts() -> dict[str, int]:
+    return {kind: listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED).count() for kind in KINDS}

@@ -20,6 +20,19 @@ def _test_defaults(settings):
 
 
 @pytest.fixture
+def eager_tasks():
+    """Run Celery tasks in-process for this test, also where CELERY_BROKER_URL points at Redis
+    (CI): page tests need the matches the engine computes, and no stray message may reach the
+    queue that the worker tests read."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
 def hospital(db):
     return OrganizationFactory(name="广州市第一人民医院", kind="hospital", city="广州")
 
@@ -62,3 +75,18 @@ def other_vendor_user(other_vendor):
 @pytest.fixture
 def officer(db):
     return make_officer()
+
+
+def pytest_configure(config):
+    """Compile the translation catalogues when a .po is newer than its .mo, so that running
+    pytest directly tests the pages in Chinese too (`make test` compiles them as well). Only the
+    main process does it; xdist workers start after it."""
+    if hasattr(config, "workerinput"):
+        return
+    import subprocess
+    from pathlib import Path
+
+    for po in (Path(__file__).resolve().parent.parent / "locale").glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)

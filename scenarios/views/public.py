@@ -6,16 +6,16 @@ details are rendered only for the owner and officers (the other side sees them i
 match).
 """
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from config.errors import NotFound
+from config.pages import http_errors
 
-from .forms import PublicFilterForm
-from .kinds import KIND_LABELS, listing_model
-from .models import Field
-from .permissions import access_listing, can_see_contacts
-from .selectors import ListingFilters, batch_field_counts, batch_list, city_choices, public_listing_rows
+from ..forms import PublicFilterForm
+from ..kinds import KIND_LABELS, listing_model
+from ..models import Field
+from ..permissions import access_listing, can_manage_listing, can_see_contacts
+from ..selectors import ListingFilters, batch_field_counts, batch_list, city_choices, public_listing_rows
 
 PAGE_SIZE = 25
 
@@ -30,33 +30,44 @@ def _rows_page(request: HttpRequest, filters: ListingFilters):
     return page
 
 
-def public_list(request: HttpRequest) -> HttpResponse:
-    form = PublicFilterForm(request.GET or None, cities=city_choices())
-    page = _rows_page(request, form.to_filters())
+def _query(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
+    return query.urlencode()
+
+
+def public_list(request: HttpRequest) -> HttpResponse:
+    """Everyone: published needs and capabilities, filtered and searched; htmx gets the rows only."""
+    form = PublicFilterForm(request.GET or None, cities=city_choices())
+    page = _rows_page(request, form.to_filters())
     template = "scenarios/_list_rows.html" if request.htmx else "scenarios/public_list.html"
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, template, {"form": form, "page": page, "query": _query(request), "hx_target": "#rows"})
 
 
+@http_errors
 def listing_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    try:
-        listing = access_listing(actor=request.user, kind=kind, listing_id=pk)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    """Everyone for a published listing (no contacts); owners and officers in any status."""
+    listing = access_listing(actor=request.user, kind=kind, listing_id=pk)
     return render(request, "scenarios/listing_detail.html", {
         "listing": listing, "kind_label": KIND_LABELS[listing.KIND],
         "show_contacts": can_see_contacts(actor=request.user, listing=listing),
+        "can_manage": can_manage_listing(actor=request.user, listing=listing),
     })
 
 
 def batch_index(request: HttpRequest) -> HttpResponse:
+    """Everyone: the published lists with their counts."""
     return render(request, "scenarios/batch_list.html", {"batches": batch_list()})
 
 
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everyone: one list, its counts by field and its published items."""
     batch = get_object_or_404(batch_list(), pk=pk)
     page = _rows_page(request, ListingFilters(batch=batch.pk))
-    return render(request, "scenarios/batch_detail.html", {
-        "batch": batch, "field_counts": batch_field_counts(batch=batch), "page": page,
+    counts = batch_field_counts(batch=batch)
+    top = max([max(r["scenario"], r["capability"]) for r in counts] or [1])
+    template = "scenarios/_list_rows.html" if request.htmx else "scenarios/batch_detail.html"
+    return render(request, template, {
+        "batch": batch, "field_counts": counts, "bar_max": top, "page": page,
+        "query": _query(request), "hx_target": "#rows",
     })
