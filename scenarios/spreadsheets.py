@@ -253,8 +253,10 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes
 
 
 def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[object]], *, title: str = "Sheet1",
-               widths: Sequence[int] | None = None, created: dt.datetime | None = None) -> bytes:
-    """One sheet, a bold frozen header row; text cells are stored as text, never as formulas."""
+               widths: Sequence[int] | None = None, created: dt.datetime | None = None,
+               preamble: Sequence[Sequence[object]] = ()) -> bytes:
+    """One sheet, a bold frozen header row (after the `preamble` rows, e.g. a list's title line);
+    text cells are stored as text, never as formulas."""
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -265,7 +267,7 @@ def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[object]], *, titl
     if created is not None:
         workbook.properties.created = workbook.properties.modified = created
     ws = workbook.create_sheet(title=title[:31] or "Sheet1")
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = f"A{len(preamble) + 2}"
     for i, width in enumerate(widths or [], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     bold = Font(bold=True)
@@ -281,6 +283,8 @@ def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[object]], *, titl
             c.font = bold
         return c
 
+    for row in preamble:
+        ws.append([cell(v, header=True) for v in row])
     ws.append([cell(h, header=True) for h in headers])
     for row in rows:
         ws.append([cell(v) for v in row])
