@@ -518,7 +518,10 @@ def listing_import(*, actor: User, data: bytes, filename: str, mapping: dict[Any
         sheet = import_sheet_read(data=data, filename=filename)
     except SpreadsheetError as exc:
         report.file_errors.append(str(exc))
-        return _finish(report, started, dry_run)
+        _finish(report, started, dry_run)
+        if not dry_run:
+            raise ImportRejected(report)
+        return report
     report.headers, report.header_row, report.encoding = sheet.headers, sheet.header_row, sheet.encoding
     if mapping is None:
         report.mapping = mapping_suggest(sheet.headers)
@@ -540,7 +543,10 @@ def listing_import(*, actor: User, data: bytes, filename: str, mapping: dict[Any
             report.file_errors.append(batch_problem)
         report.batch_exists = Batch.objects.filter(name=report.batch_name).exists()
     if report.file_errors:
-        return _finish(report, started, dry_run)
+        _finish(report, started, dry_run)
+        if not dry_run:
+            raise ImportRejected(report)
+        return report
     if dry_run:
         _check(sheet=sheet, report=report, mapping=report.mapping, with_batch=bool(report.batch_name),
                model_validation=True)
