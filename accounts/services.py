@@ -156,3 +156,50 @@ def officer_grant(*, actor: User | None, user: User, agency: Organization) -> Me
     user.save(update_fields=["is_staff"])
     user.groups.add(officer_group_ensure())
     return membership
+
+
+SYSTEM_OFFICER = "scenebridge-system"
+SYSTEM_AGENCY = "SceneBridge 场景桥平台"
+
+
+def organization_build_unverified(*, name: str, kind: str, province: str = "", city: str = "") -> Organization:
+    """An unsaved, unverified organisation, validated except for the uniqueness of its name
+    (an import checks names against the database in one query). Raises ValidationError, or
+    NotAllowed for an agency: agencies are created only by a site administrator."""
+    if kind == Organization.Kind.AGENCY:
+        raise NotAllowed(_("Only a site administrator can create a government agency."))
+    org = Organization(name=(name or "").strip(), kind=kind, province=(province or "").strip(),
+                       city=(city or "").strip(), verified=False)
+    org.full_clean(validate_unique=False)
+    return org
+
+
+@transaction.atomic
+def organizations_create_unverified(*, actor: User, organizations: list[Organization]) -> list[Organization]:
+    """Save organisations named in an officer's import, unverified and without members (someone
+    from the organisation asks to join later). All or none."""
+    from .selectors import user_is_officer
+
+    if not user_is_officer(user=actor):
+        raise NotAllowed(_("Only program officers can do this."))
+    for org in organizations:
+        if org.kind == Organization.Kind.AGENCY:
+            raise NotAllowed(_("Only a site administrator can create a government agency."))
+        org.verified = False
+        org.full_clean()
+    return Organization.objects.bulk_create(organizations, batch_size=500)
+
+
+@transaction.atomic
+def officer_system_ensure() -> User:
+    """The officer that management commands act as when no --as user is given (idempotent): a
+    user without a usable password, officer of the first agency (created when there is none)."""
+    agency = (Organization.objects.filter(kind=Organization.Kind.AGENCY).order_by("id").first()
+              or Organization.objects.create(name=SYSTEM_AGENCY, kind=Organization.Kind.AGENCY, verified=True))
+    user = User.objects.filter(username=SYSTEM_OFFICER).first()
+    if user is None:
+        user = User(username=SYSTEM_OFFICER, first_name="SceneBridge")
+        user.set_unusable_password()
+        user.save()
+    officer_grant(actor=None, user=user, agency=agency)
+    return user

@@ -15,3 +15,28 @@ def listing_withdrawn(*, kind: str, listing_id: int) -> None:
     from .tasks import listing_unpublish
 
     listing_unpublish.delay_on_commit(kind, listing_id)
+
+
+# From this many listings published at once (an import), one full re-rank is cheaper than a
+# ranking task per listing: each of those ranks its candidates again in reverse and rebuilds the
+# cached pool, which grows with every new vector.
+BULK_RERANK_FROM = 50
+
+
+def listings_published(*, actor, listings: dict[str, list[int]]) -> None:
+    """Many listings were published in one transaction ({kind: ids}).
+
+    A few are queued one by one, as single publications are. Many queue one full re-rank job
+    (embedding what is new, ranking every published listing in batches) after commit; if a
+    re-rank is already queued or running, that job is left to do it, and the reconciling pass
+    picks up any listing a job that was already running did not see.
+    """
+    total = sum(len(ids) for ids in listings.values())
+    if total < BULK_RERANK_FROM:
+        for kind, ids in listings.items():
+            for listing_id in ids:
+                listing_changed(kind=kind, listing_id=listing_id)
+        return
+    from .services import rerank_start
+
+    rerank_start(actor=actor, reason=f"{total} listings published at once")

@@ -73,14 +73,15 @@ def _who_ok(who: str, *, owner: bool, officer: bool) -> bool:
     return {"owner": owner, "officer": officer, "owner_or_officer": owner or officer}[who]
 
 
-def listing_full_clean(listing: ListingBase) -> None:
-    """Derived fields, then model validation (raises ValidationError with field messages)."""
+def listing_full_clean(listing: ListingBase, *, exclude: list[str] | None = None, validate_constraints: bool = True) -> None:
+    """Derived fields, then model validation (raises ValidationError with field messages).
+    `exclude` skips fields already known valid (an unsaved new organisation of an import)."""
     for name in ("title", "contact_name", "contact_phone", "province", "city"):
         setattr(listing, name, (getattr(listing, name) or "").strip())
     if not listing.language:
         listing.language = detect_language(f"{listing.title}\n{listing.description}")
     listing.search_text = search_terms(f"{listing.title}\n{listing.description}")
-    listing.full_clean()
+    listing.full_clean(exclude=exclude, validate_constraints=validate_constraints)
 
 
 def _apply(listing: ListingBase, data: dict[str, Any]) -> None:
@@ -98,20 +99,40 @@ def _record(listing: ListingBase, *, actor: User | None, action: str, from_statu
                                to_status=listing.status, comment=comment)
 
 
+def listing_build(*, kind: str, organization: Organization, data: dict[str, Any], actor: User | None = None,
+                  status: str = S.DRAFT, bulk: bool = False) -> ListingBase:
+    """An unsaved listing of `organization` with `data` applied and validated: the one rule behind
+    listing_create and listings_publish_bulk. Only editable fields; province and city default to
+    the organisation's; the language is detected unless given. Raises DomainError (unknown
+    fields, an agency) or ValidationError (field messages). `organization` may be unsaved (a new
+    organisation of an import), in which case only its reference is not checked.
+
+    `bulk` leaves out the checks that cost a query per listing and that the database repeats
+    on insert anyway: that the organisation, field and actor rows exist (the caller loaded them)
+    and the check constraints (Scenario.clean() tests the same conditions in Python)."""
+    if organization.is_agency:
+        raise NotAllowed(_("A government agency does not post needs or capabilities."))
+    model = listing_model(kind)
+    listing = model(organization=organization, created_by=actor, status=status)
+    listing.province = organization.province
+    listing.city = organization.city
+    listing.language = ""
+    _apply(listing, data)
+    exclude = ["organization"] if organization.pk is None else []
+    if bulk:
+        if listing.field_id is None:
+            raise ValidationError({"field": [_("This field is required.")]})
+        exclude += ["organization", "field", "created_by"]
+    listing_full_clean(listing, exclude=exclude or None, validate_constraints=not bulk)
+    return listing
+
+
 @transaction.atomic
 def listing_create(*, actor: User, kind: str, organization: Organization, data: dict[str, Any]) -> ListingBase:
     """Create a draft owned by `organization`, of which `actor` must be a member."""
     if not user_is_member(user=actor, organization_id=organization.pk):
         raise NotAllowed(_("You can only post for an organisation you are a member of."))
-    if organization.is_agency:
-        raise NotAllowed(_("A government agency does not post needs or capabilities."))
-    model = listing_model(kind)
-    listing = model(organization=organization, created_by=actor, status=S.DRAFT)
-    listing.province = organization.province
-    listing.city = organization.city
-    listing.language = ""
-    _apply(listing, data)
-    listing_full_clean(listing)
+    listing = listing_build(kind=kind, organization=organization, data=data, actor=actor)
     listing.save()
     _record(listing, actor=actor, action=Action.CREATE, from_status="")
     return listing
@@ -227,3 +248,140 @@ def validation_messages(exc: ValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
         return {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
     return {"__all__": [str(m) for m in exc.messages]}
+
+
+# --- many listings at once (imports) ----------------------------------------------------------
+
+@dataclass
+class ListingDraft:
+    """One listing of a bulk publication: an imported row."""
+
+    kind: str
+    organization: Organization
+    data: dict[str, Any]
+    number: int | None = None   # its number in the list; the next free one when None
+    comment: str = ""           # kept with its "created" transition (e.g. the file and row)
+
+
+class BulkInvalid(DomainError):
+    """Some drafts of a bulk publication are invalid; nothing was written.
+    `errors` maps a draft's index to its messages."""
+
+    def __init__(self, errors: dict[int, list[str]]):
+        super().__init__(_("%(n)d listings are invalid; nothing was published.") % {"n": len(errors)})
+        self.errors = errors
+
+
+def listing_error_messages(kind: str, exc: Exception) -> list[str]:
+    """Readable messages, each prefixed with the field's name, from what listing_build raises."""
+    if not isinstance(exc, ValidationError):
+        return [str(exc)]
+    model = listing_model(kind)
+    out = []
+    for name, messages in validation_messages(exc).items():
+        try:
+            label = str(model._meta.get_field(name).verbose_name)
+        except Exception:
+            label = ""
+        out += [f"{label}: {m}" if label else m for m in messages]
+    return out
+
+
+def listings_publish_bulk(*, actor: User, drafts: list[ListingDraft], batch: Batch | None = None,
+                          comment: str = "") -> list[ListingBase]:
+    """Create and publish many listings for their organisations at once, as an officer.
+
+    Every draft is validated by `listing_build`, as `listing_create` validates one listing, and
+    every problem is collected: then BulkInvalid is raised and nothing is written. Otherwise all
+    are written in one transaction with `bulk_create`, each with its two recorded transitions by
+    the officer: created (straight into "submitted": the officer's file is the submission) and
+    published (by the publish rule, submitted → published, with `comment`). In `batch`, a draft
+    keeps its own number when it is free; the others get the next free numbers in order. The
+    batch row is locked, so two imports into one list cannot take the same numbers. Members of
+    the owning organisations are notified; the matching engine hears once, after commit.
+    """
+    if not user_is_officer(user=actor):
+        raise NotAllowed(_WHO_MESSAGES["officer"])
+    rule = RULES[Action.PUBLISH]
+    if any(d.organization.pk is None for d in drafts):
+        raise DomainError(_("Save new organisations before their listings."))
+    errors: dict[int, list[str]] = {}
+    built: list[ListingBase | None] = []  # None where a draft is invalid: keeps indices aligned
+    for i, draft in enumerate(drafts):
+        try:
+            built.append(listing_build(kind=draft.kind, organization=draft.organization, data=draft.data,
+                                       actor=actor, status=S.SUBMITTED, bulk=True))
+        except (ValidationError, DomainError) as exc:
+            errors[i] = listing_error_messages(draft.kind, exc)
+            built.append(None)
+    with transaction.atomic():
+        if batch is not None:
+            batch = Batch.objects.select_for_update().get(pk=batch.pk)
+            _bulk_numbers(drafts, built, batch, errors)
+        if errors:
+            raise BulkInvalid(errors)
+        now = timezone.now()
+        valid = [b for b in built if b is not None]
+        for listing in valid:
+            listing.status = rule.target
+            listing.submitted_at = listing.published_at = now
+            listing.batch = batch
+        created: list[ListingBase] = []
+        for kind in dict.fromkeys(d.kind for d in drafts):
+            model = listing_model(kind)
+            mine = [(d, obj) for d, obj in zip(drafts, valid, strict=True) if d.kind == kind]
+            objs = model.objects.bulk_create([obj for _d, obj in mine], batch_size=500)
+            transition = model._meta.get_field("transitions").related_model
+            history = []
+            for (draft, _obj), obj in zip(mine, objs, strict=True):
+                history.append(transition(listing=obj, actor=actor, action=Action.CREATE, from_status="",
+                                          to_status=S.SUBMITTED, comment=draft.comment[:COMMENT_MAX]))
+                history.append(transition(listing=obj, actor=actor, action=Action.PUBLISH,
+                                          from_status=S.SUBMITTED, to_status=rule.target,
+                                          comment=comment[:COMMENT_MAX]))
+            transition.objects.bulk_create(history, batch_size=1000)
+            created += objs
+        _bulk_notify(created, actor=actor, comment=comment)
+        matching_hooks.listings_published(
+            actor=actor, listings={k: [o.pk for o in created if o.KIND == k] for k in dict.fromkeys(
+                o.KIND for o in created)})
+    return created
+
+
+def _bulk_numbers(drafts: list[ListingDraft], built: list[ListingBase | None], batch: Batch,
+                  errors: dict[int, list[str]]) -> None:
+    for kind in dict.fromkeys(d.kind for d in drafts):
+        used = set(listing_model(kind).objects.filter(batch=batch).exclude(number=None)
+                   .values_list("number", flat=True))
+        mine = [i for i, d in enumerate(drafts) if d.kind == kind]
+        for i in mine:
+            n = drafts[i].number
+            if n is None:
+                continue
+            if n in used:
+                errors.setdefault(i, []).append(
+                    str(_("Number %(n)d is already taken in the list “%(batch)s”.") % {"n": n, "batch": batch.name}))
+            used.add(n)
+        top = max(used, default=0)
+        for i in mine:
+            listing = built[i]
+            if listing is None:
+                continue
+            if drafts[i].number is None:
+                top += 1
+                listing.number = top
+            else:
+                listing.number = drafts[i].number
+
+
+def _bulk_notify(listings: list[ListingBase], *, actor: User, comment: str) -> None:
+    from accounts.models import Membership
+
+    from . import notifications
+
+    org_ids = {o.organization_id for o in listings}
+    with_members = set(Membership.objects.filter(organization_id__in=org_ids, status=Membership.Status.ACTIVE)
+                       .values_list("organization_id", flat=True))
+    for listing in listings:
+        if listing.organization_id in with_members:
+            notifications.listing_transitioned(listing=listing, action=Action.PUBLISH, actor=actor, comment=comment)
