@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from config.errors import NotFound
 
 from .models import Membership, Organization, User
 
@@ -64,3 +67,11 @@ def organization_list(*, verified_only: bool = False) -> QuerySet[Organization]:
     if verified_only:
         qs = qs.filter(verified=True)
     return qs.order_by("name")
+
+
+def organization_get(*, organization_id: int) -> Organization:
+    """One organisation by id (organisations are public); NotFound otherwise."""
+    org = Organization.objects.filter(pk=organization_id).first()
+    if org is None:
+        raise NotFound(_("No such organisation."))
+    return org

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token
 
 from config.errors import DomainError, InvalidTransition, NotAllowed
 
@@ -103,3 +104,15 @@ def officer_grant(*, actor: User | None, user: User, agency: Organization) -> Me
     user.save(update_fields=["is_staff"])
     user.groups.add(officer_group_ensure())
     return membership
+
+
+def auth_token_issue(*, user: User) -> str:
+    """The user's API token, created on first use (one per user; the same key until revoked)."""
+    token, _created = Token.objects.get_or_create(user=user)
+    return token.key
+
+
+def auth_token_revoke(*, user: User) -> bool:
+    """Delete the user's API token; scripts holding it are refused from then on."""
+    deleted, _detail = Token.objects.filter(user=user).delete()
+    return bool(deleted)

@@ -136,3 +136,18 @@ def unmet_listings(*, kind: str) -> QuerySet:
                                 **{other: ListingStatus.PUBLISHED}).exclude(status=MatchStatus.REJECTED)
     return (listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED)
             .exclude(Exists(good)).select_related("organization", "field").order_by("-published_at", "-id"))
+
+
+def rerank_job_list() -> QuerySet[RerankJob]:
+    """Every re-rank job, newest first (officers only; the caller checks)."""
+    return RerankJob.objects.order_by("-created_at", "-id")
+
+
+def rerank_job_get(*, job_id: int) -> RerankJob:
+    """One re-rank job (officers only; the caller checks); NotFound otherwise."""
+    from django.utils.translation import gettext_lazy as _
+
+    job = RerankJob.objects.filter(pk=job_id).first()
+    if job is None:
+        raise NotFound(_("No such job."))
+    return job
