@@ -1,0 +1,42 @@
+"""Filter building blocks shared by the apps' filters.py (django-filter)."""
+from __future__ import annotations
+
+from django import forms
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from config.validators import validate_clean_text
+
+ID_MAX = 2**63 - 1
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntFilter(filters.NumberFilter):
+    """A whole number (django-filter's NumberFilter takes decimals such as 1e999)."""
+
+    field_class = forms.IntegerField
+
+
+@extend_schema_field(OpenApiTypes.DOUBLE)
+class FloatFilter(filters.NumberFilter):
+    """A finite number."""
+
+    field_class = forms.FloatField
+
+
+class IdFilter(IntFilter):
+    """A primary key: a whole number that fits a bigint."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(*args, **kwargs)
+
+
+class TextFilter(filters.CharFilter):
+    """Free text, capped and refused when it carries control characters."""
+
+    def __init__(self, *args, max_length: int = 100, **kwargs):
+        kwargs.setdefault("validators", [validate_clean_text])
+        super().__init__(*args, max_length=max_length, **kwargs)
