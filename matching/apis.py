@@ -17,6 +17,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 
+from config.api.filters import query_bool
 from config.api.permissions import IsOfficer
 from config.api.schema import BODY, LIST, api_operation
 from config.api.serializers import InputSerializer
@@ -213,7 +214,7 @@ class ListingMatchListApiBase(Api):
     queryset = Match.objects.none()  # only for the schema's filter parameters; reads go through the selectors
 
     def get(self, request, pk: int):
-        include_rejected = request.query_params.get("include_rejected") in ("1", "true", "True")
+        include_rejected = query_bool(request, "include_rejected")
         qs = match_list_for_listing(actor=request.user, kind=self.kind, listing_id=pk,
                                     include_rejected=include_rejected)
         return self.respond_page(MatchOutputSerializer, qs)

@@ -29,9 +29,32 @@ class _CleanInput:
             # name), which cannot take a NUL byte or a lone surrogate.
             errors.update({str(k): [_clean_text_message()] for k, v in data.items()
                            if k in writable and _is_dirty(v)})
+            # JSON has types: 0 is not a name and "5" is not a number (DRF would coerce both)
+            errors.update({k: [_("Incorrect type: expected %(type)s.") % {"type": expected}]
+                           for k, v in data.items() if k in writable and k not in errors
+                           and (expected := _json_type_error(self.fields[k], v))})
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+def _json_type_error(field: serializers.Field, value) -> str | None:
+    """The JSON type `field` expects when `value` is not of it, else None."""
+    if value is None:
+        return None  # allow_null decides
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "a boolean"
+    if isinstance(value, bool):
+        return "a number" if isinstance(field, (serializers.IntegerField, serializers.FloatField,
+                                                 serializers.DecimalField)) else "a string"
+    if isinstance(field, serializers.IntegerField):
+        return None if isinstance(value, int) else "an integer"
+    if isinstance(field, (serializers.FloatField, serializers.DecimalField)):
+        return None if isinstance(value, (int, float)) else "a number"
+    if isinstance(field, (serializers.CharField, serializers.ChoiceField, serializers.DateField,
+                          serializers.DateTimeField)):
+        return None if isinstance(value, str) else "a string"
+    return None
 
 
 def _clean_text_message() -> str:
