@@ -232,6 +232,9 @@ REST_FRAMEWORK = {
     # No OPTIONS metadata: it would describe the endpoints a second time, outside the schema.
     "DEFAULT_METADATA_CLASS": None,
     "COERCE_DECIMAL_TO_STRING": False,
+    # How many proxies in front of the site append to X-Forwarded-For. 0: throttle by the
+    # connection's address, so that a client cannot pick its own identity with that header.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)

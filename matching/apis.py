@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
@@ -278,7 +279,8 @@ class MatchMineListApi(Api):
     queryset = Match.objects.none()  # only for the schema's filter parameters; reads go through the selectors
 
     def get(self, request):
-        return self.respond_page(MatchOutputSerializer, match_list_mine(actor=request.user))
+        mine = match_list_mine(actor=request.user).annotate(n_interest=Count("interests"))
+        return self.respond_page(MatchOutputSerializer, mine)
 
 
 @extend_schema_view(get=api_operation(
