@@ -260,6 +260,13 @@ def test_anonymous_clients_are_throttled(api, settings):
     assert 0 < int(response.headers["Retry-After"]) <= 60
 
 
+def test_anonymous_clients_cannot_dodge_the_throttle_with_forwarded_for(api, settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "anon": "2/min"}
+    url = reverse("api:organization-list")
+    codes = [api.get(url, HTTP_X_FORWARDED_FOR=f"10.0.0.{i}").status_code for i in range(3)]
+    assert codes == [200, 200, 429]
+
+
 def test_authenticated_clients_are_throttled_per_user(settings, hospital_user, vendor_user):
     settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "user": "2/min"}
     first, second = APIClient(), APIClient()
