@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -104,7 +105,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header
         if getattr(exc, "wait", None):
-            headers["Retry-After"] = f"{int(exc.wait)}"
+            headers["Retry-After"] = f"{math.ceil(exc.wait)}"
         if isinstance(exc, exceptions.ValidationError):
             code, message, fields = "invalid", _("Invalid input."), _flatten(exc.detail)
         else:
