@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from config.errors import NotFound
 
 from .models import Membership, Notification, Organization, User
 
@@ -138,3 +141,9 @@ def notification_unread_count(*, user: Actor) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+def organization_get(*, organization_id: int) -> Organization:
+    """One organisation by id (organisations are public); NotFound otherwise."""
+    org = Organization.objects.filter(pk=organization_id).first()
+    if org is None:
+        raise NotFound(_("No such organisation."))
+    return org

@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token
 
 from config.errors import DomainError, InvalidTransition, NotAllowed, NotFound
 
@@ -203,3 +204,13 @@ def officer_system_ensure() -> User:
         user.save()
     officer_grant(actor=None, user=user, agency=agency)
     return user
+def auth_token_issue(*, user: User) -> str:
+    """The user's API token, created on first use (one per user; the same key until revoked)."""
+    token, _created = Token.objects.get_or_create(user=user)
+    return token.key
+
+
+def auth_token_revoke(*, user: User) -> bool:
+    """Delete the user's API token; scripts holding it are refused from then on."""
+    deleted, _detail = Token.objects.filter(user=user).delete()
+    return bool(deleted)

@@ -212,6 +212,74 @@ MATCHING_SCORE_FLOOR = env.float("MATCHING_SCORE_FLOOR", default=0.35)
 MATCHING_TOP_N = env.int("MATCHING_TOP_N", default=20)
 MATCHING_CANDIDATES = env.int("MATCHING_CANDIDATES", default=200)
 
+# --- REST API (/api/) ---------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header is what turns "not authenticated" into a 401
+    # (DRF answers 403 when the first class has no header). Session requests must carry CSRF.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["config.api.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "config.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": env.int("API_PAGE_SIZE", default=25),
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.AnonThrottle", "config.api.throttling.UserThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
+    # No OPTIONS metadata: it would describe the endpoints a second time, outside the schema.
+    "DEFAULT_METADATA_CLASS": None,
+    "COERCE_DECIMAL_TO_STRING": False,
+    # How many proxies in front of the site append to X-Forwarded-For. 0: throttle by the
+    # connection's address, so that a client cannot pick its own identity with that header.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
+# Requests per period ("60/min", "1000/hour"; empty turns a throttle off). "login" counts
+# password attempts on POST /api/auth/token/ per IP address.
+API_THROTTLE_RATES = {
+    "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+    "user": env.str("API_THROTTLE_USER", default="600/min"),
+    "login": env.str("API_THROTTLE_LOGIN", default="10/min"),
+}
+# The cache that counts requests; with several web processes it must be a shared one (CACHE_URL).
+API_THROTTLE_CACHE = env.str("API_THROTTLE_CACHE", default="default")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SceneBridge (场景桥) API",
+    "DESCRIPTION": (
+        "Application-scenario matchmaking in biomedicine: needs (scenarios) and capabilities, the lists they "
+        "are published in, the engine's ranked matches and the officers' decisions.\n\n"
+        "**Authentication**: a browser session (unsafe methods need the CSRF token in `X-CSRFToken`), or a "
+        "token from `POST /api/auth/token/` sent as `Authorization: Token <token>`.\n\n"
+        "**Errors** always have one shape: `{\"error\": {\"code\", \"message\", \"fields\"}}`; 404 also "
+        "stands for objects the caller may not know exist, 409 for an action from the wrong state.\n\n"
+        "**Lists** are paginated (`page`, `page_size` up to API_MAX_PAGE_SIZE) and throttled per client."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Interactive docs from the vendored drf-spectacular-sidecar assets: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ListingStatusEnum": "scenarios.models.ListingStatus",
+        "MatchStatusEnum": "matching.models.MatchStatus",
+        "DeploymentEnum": "scenarios.models.Deployment",
+        "CertificationEnum": "scenarios.models.Certification",
+        "LanguageEnum": "scenarios.models.Language",
+        "OrganizationKindEnum": "accounts.models.Organization.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.schema.additional_properties_false",
+    ],
+}
+
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

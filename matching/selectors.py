@@ -169,3 +169,16 @@ def match_candidate_counts(*, kind: str, listing_ids) -> dict[int, int]:
     rows = (Match.objects.filter(_BOTH_PUBLISHED, **{f"{side}__in": list(listing_ids)})
             .exclude(status=MatchStatus.REJECTED).values(side).annotate(n=Count("id")))
     return {row[side]: row["n"] for row in rows}
+def rerank_job_list() -> QuerySet[RerankJob]:
+    """Every re-rank job, newest first (officers only; the caller checks)."""
+    return RerankJob.objects.order_by("-created_at", "-id")
+
+
+def rerank_job_get(*, job_id: int) -> RerankJob:
+    """One re-rank job (officers only; the caller checks); NotFound otherwise."""
+    from django.utils.translation import gettext_lazy as _
+
+    job = RerankJob.objects.filter(pk=job_id).first()
+    if job is None:
+        raise NotFound(_("No such job."))
+    return job

@@ -74,6 +74,9 @@ def _side_org_id(actor: User, match: Match) -> int:
     for org_id in (match.scenario.organization_id, match.capability.organization_id):
         if user_is_member(user=actor, organization_id=org_id):
             return org_id
+    if user_is_officer(user=actor):
+        # officers see every match, so "no such match" would be untrue; they shortlist instead
+        raise NotAllowed(_("Only the two sides of a match express interest; officers shortlist it."))
     raise NotFound(_("No such match."))
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import Actor, user_organization_ids
+from config.errors import NotFound
 
 from .kinds import CAPABILITY, KINDS, SCENARIO, listing_model
-from .models import Batch, Field, ListingBase, ListingStatus
+from .models import Batch, Field, ListingBase, ListingStatus, TransitionBase
 from .permissions import listing_visible_q
 
 PUBLIC_COLUMNS = ("id", "title", "field_id", "organization__name", "city", "province", "published_at",
@@ -171,3 +174,29 @@ def listing_counts_by_city(*, limit: int = 15) -> list[dict]:
 
 def listing_published_counts() -> dict[str, int]:
     return {kind: listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED).count() for kind in KINDS}
+def field_by_name(*, value: str) -> Field | None:
+    """A field by its code or any of its three names (case-insensitive for code and English)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    folded = value.lower()
+    return (Field.objects.annotate(code_l=Lower("code"), en_l=Lower("name_en"))
+            .filter(Q(code_l=folded) | Q(en_l=folded) | Q(name_zh_hans=value) | Q(name_zh_hant=value))
+            .order_by("order", "code").first())
+
+
+def batch_get(*, batch_id: int) -> Batch:
+    """One list (batch) with its published counts; lists are public."""
+    batch = batch_list().filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound(_("No such list."))
+    return batch
+
+
+def listing_return_comment(*, listing: ListingBase) -> str:
+    """The officer's comment that sent a returned listing back; "" in any other status. The
+    caller has already checked that the actor may see the listing."""
+    if listing.status != ListingStatus.RETURNED:
+        return ""
+    last = listing.transitions.filter(action=TransitionBase.Action.RETURN).order_by("-at", "-id").first()
+    return last.comment if last else ""
