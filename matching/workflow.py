@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -128,12 +129,14 @@ def match_approve(*, actor: User, match_id: int, reason: str) -> Match:
         if match.scenario.status != ListingStatus.PUBLISHED or match.capability.status != ListingStatus.PUBLISHED:
             raise InvalidTransition(_("Both listings must be published to approve a match."))
         _set_status(match, actor=actor, to=M.APPROVED, reason=reason)
-        subject = gettext("Match approved: %(s)s ↔ %(c)s") % {"s": match.scenario.title, "c": match.capability.title}
-        body = gettext("A program officer approved an introduction. The other side's contact is now shown "
-                   "in “My matches”.")
-        notify(users=organization_recipients(organization=match.scenario.organization)
-               + organization_recipients(organization=match.capability.organization),
-               subject=subject, body=body, link=_match_link(match))
+        # in the site's language, not the approving officer's: the recipients are the two sides
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = gettext("Match approved: %(s)s ↔ %(c)s") % {"s": match.scenario.title, "c": match.capability.title}
+            body = gettext("A program officer approved an introduction. The other side's contact is now shown "
+                           "in “My matches”.")
+            notify(users=organization_recipients(organization=match.scenario.organization)
+                   + organization_recipients(organization=match.capability.organization),
+                   subject=subject, body=body, link=_match_link(match))
     return match
 
 

@@ -1,7 +1,9 @@
 """Who hears about a listing's transitions, and what they are told."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -20,7 +22,14 @@ def listing_link(listing: ListingBase) -> str:
 
 
 def listing_transitioned(*, listing: ListingBase, action: str, actor: User | None, comment: str) -> None:
-    """Owners hear when their listing is published or returned; officers when one is submitted."""
+    """Owners hear when their listing is published or returned; officers when one is submitted.
+
+    Written in the site's default language, not the actor's: the recipients are other people."""
+    with translation.override(settings.LANGUAGE_CODE):
+        _notify(listing=listing, action=action, comment=comment)
+
+
+def _notify(*, listing: ListingBase, action: str, comment: str) -> None:
     link = listing_link(listing)
     if action == Action.PUBLISH:
         notify(users=organization_recipients(organization=listing.organization),

@@ -86,7 +86,7 @@ def batch_list() -> QuerySet[Batch]:
         n_scenarios=Count("scenarios", filter=Q(scenarios__status=ListingStatus.PUBLISHED), distinct=True),
         n_capabilities=Count("capabilities", filter=Q(capabilities__status=ListingStatus.PUBLISHED),
                              distinct=True),
-    )
+    ).order_by("-published_on", "name")
 
 
 def batch_field_counts(*, batch: Batch) -> list[dict]:
