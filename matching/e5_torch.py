@@ -187,8 +187,7 @@ class E5Tokenizer:
     with first-wins tie breaking), and porting it keeps ids identical by
     construction. It is also lighter: a HF Unigram over these 250k pieces costs
     ~0.5 s and ~250 MB RSS to build, this ~0.1 s and ~30 MB, while Viterbi in
-    Python stays under 1 ms for a typical 150-character text (2-3 % of the
-    model's time).
+    Python costs ~1 ms per 150-character text (~5 % of the bf16 model's time).
     """
 
     def __init__(self, data: _TokenizerData) -> None:
@@ -402,7 +401,7 @@ class E5Torch:
         bin_path: str | None = None,
         num_threads: int | None = None,
         quantize: Quantize = "auto",
-        batch_size: int = 16,
+        batch_size: int = 8,
         max_batch_tokens: int = 8192,
     ) -> None:
         if quantize not in ("auto", "none", "bf16", "int8"):
@@ -458,9 +457,8 @@ class E5Torch:
         if isinstance(texts, str):
             raise TypeError("texts must be a list of strings, not a single string")
         n = len(texts)
-        out = np.zeros((n, self.dim), dtype=np.float32)
         if n == 0:
-            return out
+            return np.zeros((0, self.dim), dtype=np.float32)
 
         content = [self.tokenizer.content_ids(_PREFIX[kind] + t) for t in texts]
         windows: list[tuple[int, list[int]]] = []  # (text index, model input ids)
@@ -488,10 +486,7 @@ class E5Torch:
                     sums[i] += weight * pooled[row]
                     weights[i] += weight
 
-        vecs = sums / weights.unsqueeze(1)
-        vecs = F.normalize(vecs, dim=1, eps=1e-6)
-        out[:] = vecs.numpy()
-        return out
+        return F.normalize(sums / weights.unsqueeze(1), dim=1, eps=1e-6).to(torch.float32).numpy()
 
     def _batches(self, order: list[int], windows: list[tuple[int, list[int]]]) -> list[list[int]]:
         """Split length-sorted windows into batches bounded by count and padded tokens."""

@@ -29,8 +29,13 @@ _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "ⅰ": 1, "ⅱ": 2, "ⅲ": 3,
 _CLASS = r"(?:第?\s*(一|二|三|ⅰ|ⅱ|ⅲ|iii|ii|i|1|2|3)\s*类|class\s*(iii|ii|i|1|2|3))"
 
 
+# A gap between the words of a pattern stays inside one clause: "反对……摄像头" in one sentence is
+# a requirement; the same two words in different sentences are not.
+_GAP = "[^。；;！!？?\n]"
+
+
 def _rx(*parts: str) -> re.Pattern:
-    return re.compile("|".join(parts))
+    return re.compile("|".join(parts).replace(".{0,", _GAP + "{0,"))
 
 
 # --- certification (NMPA device registration) -------------------------------------------------
@@ -67,19 +72,19 @@ _OFFER_INVASIVE = _rx(r"(?<!非)(?<!无需)(?<!不)植入|(?<!非)侵入式|开�
                       r"(?<!non-)(?<!non)implant|intracortical|(?<!non-)invasive|electrocorticograph")
 
 # --- wearables -------------------------------------------------------------------------------
-_NEED_NO_WEARABLE = _rx(r"不(肯|愿|愿意|喜欢|会|能)?(佩戴|戴|穿戴)", r"(除下|摘下|摘掉|取下|扯掉).{0,8}(手环|手带|腕带|设备|装置|手表)",
-                        r"(手环|手带|腕带|可穿戴|穿戴).{0,12}(不方便|不愿|嫌|抗拒|摘|除下|取下|拒绝)",
-                        r"嫌.{0,10}(带线|佩戴|穿戴)", r"(无需|不需|不需要|免)(佩戴|穿戴)",
+_NEED_NO_WEARABLE = _rx(r"不(肯|愿|愿意|喜欢|会|能|想)?(佩戴|戴|穿戴)", r"(除下|摘下|摘掉|取下|扯掉|拆下).{0,8}(手环|手带|腕带|设备|装置|手表)",
+                        r"(手环|手带|腕带|可穿戴|穿戴).{0,12}(不方便|不愿|嫌|抗拒|摘|除下|取下|拒绝|反感|依从性差)",
+                        r"嫌.{0,10}(带线|佩戴|穿戴)", r"(无需|不需|不需要|免|不用|无须).{0,6}(佩戴|穿戴)",
                         r"(remove|refuse|won't wear|will not wear|do not wear|don't wear).{0,20}(wearable|band|device|watch)",
                         r"without (any )?wearables?|no wearables?")
-_OFFER_NO_WEARABLE = _rx(r"(无需|不需|不需要|免|不用)(任何)?(佩戴|穿戴|接触)", r"非接触|无接触|零接触|不接触",
+_OFFER_NO_WEARABLE = _rx(r"(无需|不需|不需要|免|不用|无须).{0,6}(佩戴|穿戴|接触)", r"非接触|无接触|零接触|不接触",
                          r"contact[- ]?less|non[- ]?contact|no wearables?|nothing to wear|without wearing")
 _OFFER_WEARABLE = _rx(r"手环|腕带|手带|佩戴|可穿戴|穿戴式|贴片|心电贴|胸贴|智能手表|指环|戒指|头环|背心",
-                      r"wearable|wristband|chest (strap|patch)|patch|smartwatch|\bwatch\b|\bring\b|armband")
+                      r"wearable|wristband|chest (strap|patch)|\bpatch|smartwatch|\bwatch\b|\bring\b|armband")
 
 # --- cameras ---------------------------------------------------------------------------------
-_NEED_NO_CAMERA = _rx(r"(反对|不宜|不能|不得|不允许|不装|不可|不便|拒绝|不愿|不要|禁止).{0,8}(摄像|摄录|镜头|视频监控|录像)",
-                      r"(摄像|摄录|镜头|视频).{0,8}(不宜|不允许|反对|涉及隐私|侵犯隐私)",
+_NEED_NO_CAMERA = _rx(r"(反对|不宜|不能|不得|不允许|不装|不可|不便|拒绝|不愿|不要|禁止|不用|不接受|不同意).{0,16}(摄像|摄录|镜头|视频监控|录像)",
+                      r"(摄像|摄录|镜头|视频).{0,12}(不宜|不允许|反对|涉及隐私|侵犯隐私|不能接受|不被接受)",
                       r"(no|without|not allowed|refuse).{0,12}(camera|video)")
 _OFFER_NO_CAMERA = _rx(r"(不|无需|不会|不用)(采集|拍摄|使用|安装|需要).{0,6}(图像|影像|画面|视频|摄像|镜头)",
                        r"无摄像头|没有摄像头|无图像|不含摄像", r"毫米波|雷达|红外热释电|压力传感",
@@ -99,7 +104,6 @@ _SYSTEM_RX = {k: re.compile(v) for k, v in _SYSTEMS.items()}
 _INTEGRATE = re.compile(r"对接|接口|集成|打通|回传|推送|嵌入|融合|integrat|interface|connect|hl7|fhir|dicom")
 
 # --- turnaround ------------------------------------------------------------------------------
-_NEED_TAT = re.compile(r"(\d+(?:\.\d+)?)\s*(小时|h\b|hours?|天|日|个工作日|工作日|days?)\s*(内|以内|之内|within)?")
 _NEED_TAT_CTX = re.compile(r"(\d+(?:\.\d+)?)\s*(小时|天|个工作日|工作日)\s*(内|以内|之内)|within\s*(\d+(?:\.\d+)?)\s*(hours?|days?)")
 _OFFER_TAT = re.compile(r"(?:(\d+(?:\.\d+)?)\s*(?:[-–~至到]\s*))?(\d+(?:\.\d+)?)\s*(小时|h\b|hours?|个工作日|工作日|天|days?)")
 _OFFER_TAT_CTX = re.compile(r"周转|tat|出(具)?报告|报告时间|turnaround|交付|出结果|reports? (within|in)|results? (within|in)")

@@ -16,3 +16,11 @@ FIELDS: list[tuple[str, str, str, str]] = [
     ("cell-gene-therapy", "细胞与基因治疗", "細胞與基因治療", "Cell and gene therapy"),
     ("bci", "脑机接口", "腦機接口", "Brain-computer interface"),
 ]
+
+
+def taxonomy_load(field_model) -> None:
+    """Create or update the fields above (idempotent). Takes the model class so that the data
+    migration can pass its historical model and tests the current one."""
+    for order, (code, hans, hant, en) in enumerate(FIELDS, start=1):
+        field_model.objects.update_or_create(
+            code=code, defaults={"name_zh_hans": hans, "name_zh_hant": hant, "name_en": en, "order": order})

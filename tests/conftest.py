@@ -5,6 +5,30 @@ from matching import services as matching_services
 from tests.factories import OrganizationFactory, make_officer, member_of
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _eager_for_the_session():
+    """Tasks run in-process from the first fixture on, also where CI sets CELERY_BROKER_URL:
+    module-scoped fixtures publish listings before any function-scoped fixture runs. The
+    worker tests switch to the real broker and a real worker for their own duration."""
+    celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _taxonomy_present(request, django_db_blocker):
+    """Transactional tests (browser, worker) end by emptying every table, the field taxonomy that
+    a data migration loaded too; put it back before any test that uses the database."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or any(
+        f in request.fixturenames for f in ("db", "transactional_db", "live_server"))
+    if uses_db:
+        from scenarios.models import Field
+        from scenarios.taxonomy import taxonomy_load
+
+        with django_db_blocker.unblock():
+            if not Field.objects.exists():
+                taxonomy_load(Field)
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _test_defaults(settings):
     """Tasks run in-process (the worker tests switch to a real worker), and tests about other

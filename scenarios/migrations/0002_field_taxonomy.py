@@ -2,12 +2,9 @@ from django.db import migrations
 
 
 def load_fields(apps, schema_editor):
-    from scenarios.taxonomy import FIELDS
+    from scenarios.taxonomy import taxonomy_load
 
-    Field = apps.get_model("scenarios", "Field")
-    for order, (code, hans, hant, en) in enumerate(FIELDS, start=1):
-        Field.objects.update_or_create(
-            code=code, defaults={"name_zh_hans": hans, "name_zh_hant": hant, "name_en": en, "order": order})
+    taxonomy_load(apps.get_model("scenarios", "Field"))
 
 
 class Migration(migrations.Migration):

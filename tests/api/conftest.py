@@ -1,6 +1,7 @@
 import itertools
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 _cache_names = itertools.count()
@@ -19,6 +20,15 @@ def _api_throttle_isolated(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
                                  *[h for h in settings.PASSWORD_HASHERS if "MD5" not in h]]
     yield
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """API tests read error messages in English, the msgids (requests carry no Accept-Language,
+    so the site default applies)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

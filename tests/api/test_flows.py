@@ -59,7 +59,7 @@ def published_pair(hospital_user, vendor_user, officer, django_capture_on_commit
 def test_published_lists_show_counts_and_listings_without_contacts(api, published_pair):
     batch = ok(api.get(reverse("api:batch-detail", kwargs={"pk": published_pair["batch"]["id"]})))
     assert (batch["scenario_count"], batch["capability_count"]) == (1, 1)
-    assert batch["field_counts"] == [{"field": {"code": "smart-imaging", "name": "智能影像"}, "scenario": 1,
+    assert batch["field_counts"] == [{"field": {"code": "smart-imaging", "name": "AI medical imaging"}, "scenario": 1,
                                       "capability": 1}]
     rows = ok(api.get(reverse("api:scenario-list"), {"batch": batch["id"]}))["results"]
     assert [(r["title"], r["contact"], r["allowed_actions"]) for r in rows] == [(NEED["title"], None, [])]

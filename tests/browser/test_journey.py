@@ -41,25 +41,6 @@ def _async_unsafe_allowed():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
-def _taxonomy_load() -> None:
-    """The field taxonomy, as its data migration loads it (idempotent)."""
-    from scenarios.models import Field
-    from scenarios.taxonomy import FIELDS
-
-    for order, (code, hans, hant, en) in enumerate(FIELDS, start=1):
-        Field.objects.update_or_create(code=code, defaults={"name_zh_hans": hans, "name_zh_hant": hant,
-                                                            "name_en": en, "order": order})
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _taxonomy_restored(django_db_blocker):
-    """A transactional test ends by emptying every table, the migration-loaded taxonomy too;
-    put it back for the tests that run after this module."""
-    yield
-    with django_db_blocker.unblock():
-        _taxonomy_load()
-
-
 @pytest.fixture(scope="module")
 def browser():
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -102,7 +83,6 @@ def site(browser, live_server):
 
 @pytest.fixture
 def people(db):
-    _taxonomy_load()
     hospital = OrganizationFactory(name="广州市第一人民医院", kind="hospital", city="广州")
     vendor = OrganizationFactory(name="华影智能科技有限公司", kind="company", city="深圳")
     officer = make_officer()

@@ -16,7 +16,7 @@ from suppliers.models import Capability
 from tests.factories import make_listing
 from tests.worker import Worker, purge, reset_producer_pool, running_worker, use_broker_in_this_process, wait_until
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 LOGS = Path(__file__).resolve().parents[2] / "test-artifacts" / "worker-logs"
 
 CAPABILITY_TEXTS = [

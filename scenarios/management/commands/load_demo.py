@@ -17,6 +17,7 @@ from django.db import transaction
 
 from accounts.models import Membership, Organization, User
 from accounts.services import officer_grant, organization_create
+from config.celery import app as celery_app
 from config.errors import DomainError
 from matching.models import Match
 from scenarios.importing import ImportRejected, listing_import
@@ -77,7 +78,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Imported {report.created.get('scenario', 0)} scenario needs and {report.created.get('capability', 0)} "
             f"capabilities ({report.created.get('organizations', 0)} new organisations) into “{BATCH_NAME}”.")
-        if settings.CELERY_TASK_ALWAYS_EAGER:
+        if celery_app.conf.task_always_eager:
             approved = self._approve(officer)
             self.stdout.write(f"Ranked in-process: {Match.objects.count()} suggested matches stored, "
                               f"{approved} approved for the demo ({seconds:.0f} s in all).")
