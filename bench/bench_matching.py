@@ -173,15 +173,19 @@ def main() -> None:
     have = 0
     for size in [int(s) for s in args.sizes.split(",") if s]:
         t = time.perf_counter()
-        synthesize(CAPABILITY, size - have, embedder.model_id, base_vectors, rng)
+        synthesize(CAPABILITY, max(size - have, 0), embedder.model_id, base_vectors, rng)
         have = size
         setup_s = time.perf_counter() - t
         services.pool_cache_clear()
         cold, _n, _total = publish_one(officer, hospital, user, f"肺结节筛查需求（冷 {size}）")
         warm, n2, warm_total = publish_one(officer, hospital, user, f"肺结节筛查需求（热 {size}）")
+        # one more capability published: the pool is brought up to date incrementally
+        synthesize(CAPABILITY, 1, embedder.model_id, base_vectors, rng)
+        have += 1
+        after, _n, _total = publish_one(officer, hospital, user, f"肺结节筛查需求（增量 {size}）")
         print(f"publish → {n2} matches stored, {size:>6} capabilities: {warm:.3f} s warm "
-              f"(cold, pool built: {cold:.3f} s; publish call incl. reverse ranking {warm_total:.2f} s; "
-              f"synthetic data {setup_s:.0f} s)")
+              f"(after one more capability, incremental pool update: {after:.3f} s; cold, pool built: {cold:.3f} s; "
+              f"publish call incl. reverse ranking {warm_total:.2f} s; synthetic data {setup_s:.0f} s)")
 
     if args.rerank:
         from matching.models import ListingTerms, ListingVector, Match, RerankJob

@@ -138,7 +138,8 @@ class SentenceTransformerEmbedder:
             self._model = SentenceTransformer(name_or_path, device="cpu", local_files_only=True)
         except Exception as exc:
             raise EmbeddingUnavailable(f"cannot load sentence-transformers model {name_or_path!r}: {exc}") from exc
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dim())
         self.model_id = f"st:{name_or_path}"
         self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
 

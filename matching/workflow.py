@@ -52,6 +52,14 @@ def _lock(match: Match | int) -> Match:
     return locked
 
 
+def _lock_open(match_id: int) -> Match:
+    """Lock a match an officer may still decide on (suggested or shortlisted)."""
+    match = _lock(match_id)
+    if match.status not in OPEN:
+        raise InvalidTransition(_("This match has already been decided; re-open it first."))
+    return match
+
+
 def _set_status(match: Match, *, actor: User | None, to: str, reason: str = "") -> None:
     from_status = match.status
     match.status = to
@@ -122,9 +130,7 @@ def match_approve(*, actor: User, match_id: int, reason: str) -> Match:
     _require_officer(actor)
     reason = _reason(reason, required=True)
     with transaction.atomic():
-        match = _lock(match_id)
-        if match.status not in OPEN:
-            raise InvalidTransition(_("This match has already been decided; re-open it first."))
+        match = _lock_open(match_id)
         match = Match.objects.select_related("scenario__organization", "capability__organization").get(pk=match.pk)
         if match.scenario.status != ListingStatus.PUBLISHED or match.capability.status != ListingStatus.PUBLISHED:
             raise InvalidTransition(_("Both listings must be published to approve a match."))
@@ -144,9 +150,7 @@ def match_reject(*, actor: User, match_id: int, reason: str) -> Match:
     _require_officer(actor)
     reason = _reason(reason, required=True)
     with transaction.atomic():
-        match = _lock(match_id)
-        if match.status not in OPEN:
-            raise InvalidTransition(_("This match has already been decided; re-open it first."))
+        match = _lock_open(match_id)
         _set_status(match, actor=actor, to=M.REJECTED, reason=reason)
     return match
 
