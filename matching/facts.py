@@ -87,7 +87,8 @@ _NEED_NO_CAMERA = _rx(r"(反对|不宜|不能|不得|不允许|不装|不可|不
                       r"(摄像|摄录|镜头|视频).{0,12}(不宜|不允许|反对|涉及隐私|侵犯隐私|不能接受|不被接受)",
                       r"(no|without|not allowed|refuse).{0,12}(camera|video)")
 _OFFER_NO_CAMERA = _rx(r"(不|无需|不会|不用)(采集|拍摄|使用|安装|需要).{0,6}(图像|影像|画面|视频|摄像|镜头)",
-                       r"无摄像头|没有摄像头|无图像|不含摄像", r"毫米波|雷达|红外热释电|压力传感",
+                       r"(不用|无需|不需|不需要|没有|不装|不安装|免)(任何)?(摄像|镜头)", r"无摄像头|无图像|不含摄像",
+                       r"毫米波|雷达|红外热释电|压力传感",
                        r"no (camera|image|video)|without (a )?camera|radar")
 _OFFER_CAMERA = _rx(r"摄像头|摄像机|摄像|视频监控|视觉识别|视频分析|图像识别.{0,6}(跌倒|行为)|ai视觉",
                     r"camera|cctv|video (analytics|monitoring)|computer vision")

@@ -63,6 +63,11 @@ def test_offer_negations_are_read_before_claims():
     assert offer.get("wearable") is False and offer.get("camera") is False and offer.get("certification") == 0
 
 
+def test_offer_saying_it_uses_no_camera_is_not_a_camera():
+    offer = facts.extract(L(4, "capability", "压力感应床垫", "识别离床与翻身。不用摄像头，也不用长者佩戴设备。"))
+    assert offer.get("camera") is False and offer.get("wearable") is False
+
+
 def test_offer_structured_fields_take_precedence_over_text():
     offer = facts.extract(L(3, "capability", "软件", "已获第二类医疗器械注册证", certification="nmpa_iii",
                             deployment="cloud"))
