@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from accounts.models import Organization
 from scenarios.kinds import CAPABILITY, KINDS, SCENARIO, listing_model, other_kind
 from scenarios.models import Field, ListingStatus
+from scenarios.selectors import field_by_name
 from scenarios.services import listing_full_clean
 
 from . import ranking, services
@@ -30,8 +31,7 @@ _ORG_KINDS = {k.value for k in Organization.Kind}
 def _field(name: str, cache: dict[str, Field]) -> Field:
     if name in cache:
         return cache[name]
-    found = (Field.objects.filter(name_zh_hans=name).first() or Field.objects.filter(name_zh_hant=name).first()
-             or Field.objects.filter(name_en__iexact=name).first() or Field.objects.filter(code=name).first())
+    found = field_by_name(value=name)
     if found is None:  # a field the taxonomy does not know: add it to this database only
         code = slugify(name, allow_unicode=True)[:40] or f"field-{len(cache)}"
         found = Field.objects.create(code=code, name_zh_hans=name[:40], name_zh_hant=name[:40], name_en=name[:80],
