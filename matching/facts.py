@@ -203,18 +203,13 @@ def _offer_facts(listing: Listing, text: str) -> dict:
             out["on_premise"] = True
         elif _OFFER_CLOUD_ONLY.search(text):
             out["on_premise"] = False
-    if _OFFER_NONINVASIVE.search(text):
-        out["invasive"] = False
-    elif _OFFER_INVASIVE.search(text):
-        out["invasive"] = True
-    if _OFFER_NO_WEARABLE.search(text):
-        out["wearable"] = False
-    elif _OFFER_WEARABLE.search(text):
-        out["wearable"] = True
-    if _OFFER_NO_CAMERA.search(text):
-        out["camera"] = False
-    elif _OFFER_CAMERA.search(text):
-        out["camera"] = True
+    for prop, negative, positive in (("invasive", _OFFER_NONINVASIVE, _OFFER_INVASIVE),
+                                     ("wearable", _OFFER_NO_WEARABLE, _OFFER_WEARABLE),
+                                     ("camera", _OFFER_NO_CAMERA, _OFFER_CAMERA)):
+        if negative.search(text):  # "无需佩戴" says no wearable although it contains 佩戴
+            out[prop] = False
+        elif positive.search(text):
+            out[prop] = True
     systems = frozenset(k for k, rx in _SYSTEM_RX.items() if rx.search(text))
     if systems:
         out["systems"] = systems
@@ -235,6 +230,16 @@ ASPECTS = [
     ("systems", "integration with hospital systems", 0.5),
     ("turnaround_h", "turnaround time", 1.0),
 ]
+
+
+# The yes/no requirements: need aspect → (offering property, the value that fails it,
+# detail when met, detail when not met). One table serves reading, checking and scoring.
+FLAGS: dict[str, tuple[str, bool, str, str]] = {
+    "on_premise": ("on_premise", False, "can be deployed on-premise", "cloud only"),
+    "non_invasive": ("invasive", True, "non-invasive", "invasive / implanted"),
+    "no_wearable": ("wearable", True, "nothing to wear", "must be worn"),
+    "no_camera": ("camera", True, "no cameras", "uses cameras"),
+}
 
 
 def check(need: Facts, offer: Facts) -> list[dict]:
@@ -258,22 +263,12 @@ def _check_one(aspect: str, req, offer: Facts) -> tuple[str, str]:
         if held >= req:
             return MET, f"needs {need_txt}; holds class {'I' * held}"
         return NOT_MET, f"needs {need_txt}; " + ("holds none" if held == 0 else f"holds class {'I' * held}")
-    if aspect == "on_premise":
-        v = offer.get("on_premise")
-        return (UNKNOWN, "not stated") if v is None else ((MET, "can be deployed on-premise") if v
-                                                          else (NOT_MET, "cloud only"))
-    if aspect == "non_invasive":
-        v = offer.get("invasive")
-        return (UNKNOWN, "not stated") if v is None else ((NOT_MET, "invasive / implanted") if v
-                                                          else (MET, "non-invasive"))
-    if aspect == "no_wearable":
-        v = offer.get("wearable")
-        return (UNKNOWN, "not stated") if v is None else ((NOT_MET, "must be worn") if v
-                                                          else (MET, "nothing to wear"))
-    if aspect == "no_camera":
-        v = offer.get("camera")
-        return (UNKNOWN, "not stated") if v is None else ((NOT_MET, "uses cameras") if v
-                                                          else (MET, "no cameras"))
+    if aspect in FLAGS:
+        prop, bad, met, not_met = FLAGS[aspect]
+        v = offer.get(prop)
+        if v is None:
+            return UNKNOWN, "not stated"
+        return (NOT_MET, not_met) if v == bad else (MET, met)
     if aspect == "systems":
         have = offer.get("systems") or frozenset()
         common = sorted(req & have)
@@ -333,12 +328,9 @@ class FactsTable:
         f = [p.facts for p in items]
         self.cert = np.array([-1 if x.get("certification") is None else x.get("certification") for x in f],
                              dtype=np.int8)
-        self.on_prem = np.array([_tri(x.get("on_premise")) for x in f], dtype=np.int8)
-        self.invasive = np.array([_tri(x.get("invasive")) for x in f], dtype=np.int8)
-        self.wearable = np.array([_tri(x.get("wearable")) for x in f], dtype=np.int8)
-        self.camera = np.array([_tri(x.get("camera")) for x in f], dtype=np.int8)
-        self.need_flags = {a: np.array([bool(x.get(a)) for x in f], dtype=bool)
-                           for a in ("on_premise", "non_invasive", "no_wearable", "no_camera")}
+        # offerings: -1 not stated, 0 / 1; needs: whether the requirement is stated
+        self.props = {prop: np.array([_tri(x.get(prop)) for x in f], dtype=np.int8) for prop, *_ in FLAGS.values()}
+        self.need_flags = {a: np.array([bool(x.get(a)) for x in f], dtype=bool) for a in FLAGS}
         self.systems = np.array([sum(_SYSTEM_BITS[s] for s in (x.get("systems") or ())) for x in f], dtype=np.int16)
         self.tat = np.array([np.nan if x.get("turnaround_h") is None else x.get("turnaround_h") for x in f],
                             dtype=np.float32)
@@ -372,14 +364,9 @@ def agreement_many(query: Prepared, table: FactsTable, idx: np.ndarray) -> np.nd
         if req is not None:
             held = table.cert[idx]
             out += _ASPECT_WEIGHT["certification"] * np.where(held == -1, 0.0, np.where(held >= req, _MET_V, _NOT_V))
-        if q.get("on_premise"):
-            out += _ASPECT_WEIGHT["on_premise"] * _tri_status(table.on_prem[idx], 0)
-        if q.get("non_invasive"):
-            out += _ASPECT_WEIGHT["non_invasive"] * _tri_status(table.invasive[idx], 1)
-        if q.get("no_wearable"):
-            out += _ASPECT_WEIGHT["no_wearable"] * _tri_status(table.wearable[idx], 1)
-        if q.get("no_camera"):
-            out += _ASPECT_WEIGHT["no_camera"] * _tri_status(table.camera[idx], 1)
+        for aspect, (prop, bad, _met, _not_met) in FLAGS.items():
+            if q.get(aspect):
+                out += _ASPECT_WEIGHT[aspect] * _tri_status(table.props[prop][idx], int(bad))
         systems = q.get("systems")
         if systems:
             mask = sum(_SYSTEM_BITS[s] for s in systems)
@@ -393,8 +380,7 @@ def agreement_many(query: Prepared, table: FactsTable, idx: np.ndarray) -> np.nd
         req = table.cert[idx]
         if held is not None:
             out += _ASPECT_WEIGHT["certification"] * np.where(req == -1, 0.0, np.where(held >= req, _MET_V, _NOT_V))
-        for aspect, prop, bad in (("on_premise", "on_premise", False), ("non_invasive", "invasive", True),
-                                  ("no_wearable", "wearable", True), ("no_camera", "camera", True)):
+        for aspect, (prop, bad, _met, _not_met) in FLAGS.items():
             v = q.get(prop)
             if v is not None:
                 status = _NOT_V if bool(v) == bad else _MET_V
