@@ -8,11 +8,11 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from config.api.schema import BODY, LIST, api_operation
-from config.api.serializers import InputSerializer
-from config.api.throttling import AnonThrottle, LoginThrottle, UserThrottle
-from config.api.views import Api
-from config.errors import DomainError
+from core.api.schema import BODY, LIST, api_operation
+from core.api.serializers import InputSerializer
+from core.api.throttling import AnonThrottle, LoginThrottle, UserThrottle
+from core.api.views import Api
+from core.errors import DomainError
 
 from .filters import OrganizationFilter
 from .models import Membership, Organization

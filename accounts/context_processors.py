@@ -26,5 +26,5 @@ def roles(request: HttpRequest) -> dict:
         "my_memberships": membership_list_active(user=user),
         "my_listing_kinds": partial(user_listing_kinds, user=user),
         "unread_notifications": partial(notification_unread_count, user=user),
-        "imports_upload_url": _optional_url("imports:upload") if officer else "",
+        "imports_upload_url": _optional_url("transfer:upload") if officer else "",
     }

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django_filters import rest_framework as filters
 
-from config.api.filters import BoolFilter, TextFilter
+from core.api.filters import BoolFilter, TextFilter
 
 from .models import Organization
 

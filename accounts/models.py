@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from config.validators import validate_clean_text
+from core.validators import validate_clean_text
 
 
 class User(AbstractUser):

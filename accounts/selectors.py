@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import NotFound
+from core.errors import NotFound
 
 from .models import Membership, Notification, Organization, User
 

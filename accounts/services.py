@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
-from config.errors import DomainError, InvalidTransition, NotAllowed, NotFound
+from core.errors import DomainError, InvalidTransition, NotAllowed, NotFound
 
 from .models import Membership, Notification, Organization, User
 from .notifications import notify

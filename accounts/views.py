@@ -15,8 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.errors import DomainError
-from config.pages import member_required, show_error
+from core.errors import DomainError
+from core.pages import member_required, show_error
 
 from . import services
 from .forms import OrganizationForm, OrganizationSearchForm, SignupForm

@@ -41,12 +41,12 @@ def load_texts(path: str | None) -> list[str]:
 def measure(backend: str, threads: int, repeat: int, texts_path: str | None) -> dict:
     """Runs in a child process: load the backend, embed every text `repeat` times."""
     sys.path.insert(0, str(ROOT))
-    from matching.text import for_embedding
+    from core.text import for_embedding
 
     texts = [for_embedding(t) for t in load_texts(texts_path)]
     t0 = time.perf_counter()
     if backend.startswith("e5-small"):
-        from matching.e5_torch import E5Torch
+        from matching.engine.e5_torch import E5Torch
 
         model = E5Torch(num_threads=threads, quantize="none" if backend.endswith("fp32") else "auto")
         embed = lambda batch: model.encode(batch, kind="passage")  # noqa: E731

@@ -73,10 +73,10 @@ def synthesize(kind: str, n: int, model_id: str, base_vectors, rng) -> None:
     from django.utils import timezone
 
     from accounts.models import Organization
-    from matching import ranking
+    from core.side import listing_model
+    from matching.engine import ranking
     from matching.models import ListingTerms, ListingVector
     from matching.services import ranking_listing, terms_hash, vector_hash
-    from scenarios.kinds import listing_model
     from scenarios.models import Field
 
     model = listing_model(kind)
@@ -116,8 +116,8 @@ def synthesize(kind: str, n: int, model_id: str, base_vectors, rng) -> None:
 
 def publish_one(officer, hospital, user, title: str) -> tuple[float, int, float]:
     """Publish a need through the services; return seconds until its ranking was stored."""
+    from core.side import SCENARIO
     from matching.models import Match
-    from scenarios.kinds import SCENARIO
     from scenarios.models import Field
     from scenarios.services import listing_create, listing_publish, listing_submit
 
@@ -149,9 +149,9 @@ def main() -> None:
 
     from accounts.models import Membership, Organization, User
     from accounts.services import officer_grant
+    from core.side import CAPABILITY, SCENARIO
     from matching import services
-    from matching.embedders import get_embedder
-    from scenarios.kinds import CAPABILITY, SCENARIO
+    from matching.embedding import get_embedder
 
     t = time.perf_counter()
     embedder = get_embedder()
@@ -188,8 +188,8 @@ def main() -> None:
               f"publish call incl. reverse ranking {warm_total:.2f} s; synthetic data {setup_s:.0f} s)")
 
     if args.rerank:
+        from core.side import listing_model
         from matching.models import ListingTerms, ListingVector, Match, RerankJob
-        from scenarios.kinds import listing_model
 
         # a fresh platform of N needs × N capabilities, vectors and terms already stored
         Match.objects.all().delete()

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "scenarios",
     "suppliers",
     "matching",
+    "transfer",
 ]
 
 MIDDLEWARE = [
@@ -200,7 +201,7 @@ CELERY_BEAT_SCHEDULE = {
 MATCHING_EMBEDDER = env.str("MATCHING_EMBEDDER", default="e5-small")
 MATCHING_EMBED_THREADS = env.int("MATCHING_EMBED_THREADS", default=2)
 MATCHING_WEIGHTS = {
-    # In units of standard deviations over the pool (see matching/ranking.py); dense leads, BM25
+    # In units of standard deviations over the pool (see matching/engine/ranking.py); dense leads, BM25
     # refines, stated requirements move a candidate by a fraction of a standard deviation.
     "dense": env.float("MATCHING_WEIGHT_DENSE", default=0.85),
     "lexical": env.float("MATCHING_WEIGHT_LEXICAL", default=0.15),
@@ -222,13 +223,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["config.api.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": env.int("API_PAGE_SIZE", default=25),
-    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.AnonThrottle", "config.api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.AnonThrottle", "core.api.throttling.UserThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     # No OPTIONS metadata: it would describe the endpoints a second time, outside the schema.
     "DEFAULT_METADATA_CLASS": None,
     "COERCE_DECIMAL_TO_STRING": False,
@@ -276,7 +277,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.api.schema.additional_properties_false",
+        "core.api.schema.additional_properties_false",
     ],
 }
 

@@ -10,8 +10,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
-    path("api/", include("config.api.urls")),
-    path("officer/imports/", include("scenarios.import_urls")),
+    path("api/", include("config.api_urls")),
+    path("officer/imports/", include("transfer.urls")),
     path("", include("matching.urls")),
     path("", include("scenarios.urls")),
 ]

@@ -3,7 +3,7 @@
     python demo/build_demo.py            # rewrite the spreadsheet
     python demo/build_demo.py --check    # exit 1 if the committed spreadsheet is out of date
 
-The spreadsheet is written in the platform's own list layout (scenarios.columns), with a title
+The spreadsheet is written in the platform's own list layout (transfer.columns), with a title
 line above the header as the published provincial lists have, so that `load_demo` loads it
 through the same import officers use. Every value is checked here with the import's own
 parsers, so a typo fails the build rather than the demo. The output is byte-for-byte
@@ -32,9 +32,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
 def _rows(source: dict) -> tuple[list[str], list[list[object]], str]:
-    from scenarios import columns as C
-    from scenarios.kinds import CAPABILITY, KIND_LIST_NAMES, SCENARIO
+    from core.side import CAPABILITY, KIND_LIST_NAMES, SCENARIO
     from scenarios.taxonomy import FIELDS
+    from transfer import columns as C
 
     field_names = {name for f in FIELDS for name in f[1:]} | {f[0] for f in FIELDS}
     orgs = {o["name"]: o for o in source["organisation"]}
@@ -107,7 +107,7 @@ def build() -> bytes:
     import django
 
     django.setup()
-    from scenarios import spreadsheets
+    from transfer import spreadsheets
 
     source = tomllib.loads(SOURCE.read_text(encoding="utf-8"))
     headers, rows, title = _rows(source)

@@ -18,14 +18,14 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 
-from config.api.filters import query_bool
-from config.api.permissions import IsOfficer
-from config.api.schema import BODY, LIST, api_operation
-from config.api.serializers import InputSerializer
-from config.api.views import Api
-from config.errors import NotFound
+from accounts.permissions import IsOfficer
+from core.api.filters import query_bool
+from core.api.schema import BODY, LIST, api_operation
+from core.api.serializers import InputSerializer
+from core.api.views import Api
+from core.errors import NotFound
+from core.side import CAPABILITY, SCENARIO
 from scenarios.apis import ContactSerializer, FieldOutputSerializer, OrganizationRefSerializer
-from scenarios.kinds import CAPABILITY, SCENARIO
 from scenarios.models import ListingBase, ListingStatus
 from scenarios.permissions import can_see_contacts
 

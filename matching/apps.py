@@ -27,9 +27,9 @@ def _warm_in_background(**_kwargs) -> None:
 def _warm() -> None:
     from django.db import close_old_connections
 
-    from scenarios.kinds import KINDS
+    from core.side import KINDS
+    from matching.embedding import get_embedder
 
-    from .embedders import get_embedder
     from .services import pool_for
 
     try:

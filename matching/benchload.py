@@ -15,15 +15,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Organization
-from scenarios.kinds import CAPABILITY, KINDS, SCENARIO, listing_model, other_kind
+from core.regions import province_of
+from core.side import CAPABILITY, KINDS, SCENARIO, listing_model, other_kind
+from core.text import tokenize
+from matching import services
+from matching.engine import ranking
+from matching.engine.evaluation import BenchItem
 from scenarios.models import Field, ListingStatus
 from scenarios.selectors import field_by_name
 from scenarios.services import listing_full_clean
-
-from . import ranking, services
-from .evaluation import BenchItem
-from .regions import province_of
-from .text import tokenize
 
 _ORG_KINDS = {k.value for k in Organization.Kind}
 

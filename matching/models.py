@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from config.validators import validate_clean_text
+from core.validators import validate_clean_text
 
 KIND_CHOICES = [("scenario", _("Scenario need")), ("capability", _("Capability"))]
 

@@ -1,4 +1,4 @@
-"""What a person reads about a match: the stored explanation (matching.ranking.explain) turned
+"""What a person reads about a match: the stored explanation (matching.engine.ranking.explain) turned
 into labels and sentences in the reader's language.
 
 The engine stores its explanation in English and in data terms (aspect codes, "met",
@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from scenarios.kinds import SCENARIO
+from core.side import SCENARIO
 
 from .models import Match
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.db.models import Count, F, Q, QuerySet
 
 from accounts.selectors import Actor, user_is_member, user_is_officer, user_organization_ids
-from config.errors import NotFound
-from scenarios.kinds import SCENARIO
+from core.errors import NotFound
+from core.side import SCENARIO
 from scenarios.models import ListingStatus
 from scenarios.permissions import access_listing
 
@@ -128,7 +128,7 @@ def unmet_listings(*, kind: str) -> QuerySet:
     from django.conf import settings
     from django.db.models import Exists, OuterRef
 
-    from scenarios.kinds import listing_model
+    from core.side import listing_model
 
     side = "scenario_id" if kind == SCENARIO else "capability_id"
     other = "capability__status" if kind == SCENARIO else "scenario__status"

@@ -31,15 +31,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.selectors import user_is_officer
-from config.errors import NotAllowed
-from scenarios.kinds import CAPABILITY, KINDS, SCENARIO, listing_model, other_kind
+from core.errors import NotAllowed
+from core.regions import province_of
+from core.side import CAPABILITY, KINDS, SCENARIO, listing_model, other_kind
+from core.text import for_embedding
+from matching.embedding import get_embedder
+from matching.engine import ranking
 from scenarios.models import ListingBase, ListingStatus
 
-from . import ranking
-from .embedders import get_embedder
 from .models import ENGINE_OWNED, ListingTerms, ListingVector, Match, MatchInterest, MatchStatus, RerankJob
-from .regions import province_of
-from .text import for_embedding
 
 log = logging.getLogger(__name__)
 ROLE = {SCENARIO: "query", CAPABILITY: "passage"}

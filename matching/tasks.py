@@ -8,7 +8,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import DatabaseError, InterfaceError
 
-from .embedders import EmbeddingUnavailable
+from matching.engine.embedders import EmbeddingUnavailable
 
 # Errors worth retrying: the database restarting or a lock timing out, the model not loading yet.
 TRANSIENT = (DatabaseError, InterfaceError, EmbeddingUnavailable, ConnectionError, TimeoutError)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.notifications import notify, organization_recipients
 from accounts.selectors import user_is_member, user_is_officer
-from config.errors import DomainError, InvalidTransition, NotAllowed, NotFound
+from core.errors import DomainError, InvalidTransition, NotAllowed, NotFound
 from scenarios.models import ListingStatus
 
 from .models import DECIDED, Match, MatchEvent, MatchInterest, MatchStatus

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import DomainError
+from core.errors import DomainError
 
 from .models import Batch, ListingStatus
 from .services import listing_archive, listing_publish, listing_return, listing_update, validation_messages

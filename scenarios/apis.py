@@ -19,16 +19,16 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 
 from accounts.models import Organization
+from accounts.permissions import IsOfficer
 from accounts.selectors import membership_list_active, organization_get
-from config.api.filters import ID_MAX
-from config.api.permissions import IsOfficer
-from config.api.schema import BODY, LIST, api_operation
-from config.api.serializers import InputSerializer, ModelInputSerializer
-from config.api.views import Api
-from config.errors import DomainError, NotAllowed, NotFound
+from core.api.filters import ID_MAX
+from core.api.schema import BODY, LIST, api_operation
+from core.api.serializers import InputSerializer, ModelInputSerializer
+from core.api.views import Api
+from core.errors import DomainError, NotAllowed, NotFound
+from core.side import SCENARIO
 
 from .filters import BatchFilter, ScenarioFilter
-from .kinds import SCENARIO
 from .models import Batch, Language, ListingBase, ListingStatus, Scenario, TransitionBase
 from .permissions import access_listing, can_see_contacts, check_can_edit
 from .selectors import (

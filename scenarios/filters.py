@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_filters import rest_framework as filters
 
-from config.api.filters import IdFilter, IntFilter, TextFilter
+from core.api.filters import IdFilter, IntFilter, TextFilter
 
 from .models import Batch, Language, ListingStatus, Scenario
 from .selectors import keyword_q

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from core.side import KIND_LABELS, listing_model
 
-from .kinds import KIND_LABELS, listing_model
 from .models import Batch, Field, Language
 from .selectors import ListingFilters
 

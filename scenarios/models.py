@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from config.validators import validate_clean_text
+from core.validators import validate_clean_text
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000

@@ -12,9 +12,9 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import Actor, user_is_member, user_is_officer, user_organization_ids
-from config.errors import InvalidTransition, NotAllowed, NotFound
+from core.errors import InvalidTransition, NotAllowed, NotFound
+from core.side import listing_model
 
-from .kinds import listing_model
 from .models import ListingBase, ListingStatus
 
 EDITABLE_BY_OWNER = frozenset({ListingStatus.DRAFT, ListingStatus.RETURNED, ListingStatus.PUBLISHED})

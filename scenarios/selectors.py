@@ -8,9 +8,9 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import Actor, user_organization_ids
-from config.errors import NotFound
+from core.errors import NotFound
+from core.side import CAPABILITY, KINDS, SCENARIO, listing_model
 
-from .kinds import CAPABILITY, KINDS, SCENARIO, listing_model
 from .models import Batch, Field, ListingBase, ListingStatus, TransitionBase
 from .permissions import listing_visible_q
 
@@ -30,7 +30,7 @@ class ListingFilters:
 def keyword_q(q: str) -> Q:
     """Every term of the query must occur in the listing's segmented Simplified text, so
     Traditional input finds Simplified text and the reverse."""
-    from matching.text import normalize, tokenize
+    from core.text import normalize, tokenize
 
     cond = Q()
     terms = tokenize(q) or [t for t in normalize(q).split() if t]

@@ -23,11 +23,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User
 from accounts.selectors import user_is_member, user_is_officer
-from config.errors import DomainError, InvalidTransition, NotAllowed, NotFound
+from core.errors import DomainError, InvalidTransition, NotAllowed, NotFound
+from core.side import listing_model
+from core.text import detect_language, search_terms
 from matching import hooks as matching_hooks
-from matching.text import detect_language, search_terms
 
-from .kinds import listing_model
 from .models import Batch, ListingBase, ListingStatus, TransitionBase
 from .permissions import can_view_listing, check_can_edit
 

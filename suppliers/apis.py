@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import serializers
 
+from core.side import CAPABILITY
 from scenarios.apis import (
     SCENARIO_EXAMPLE,
     ListingArchiveApiBase,
@@ -19,7 +20,6 @@ from scenarios.apis import (
     ListingWithdrawApiBase,
     listing_docs,
 )
-from scenarios.kinds import CAPABILITY
 
 from .filters import CapabilityFilter
 from .models import Capability

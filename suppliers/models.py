@@ -5,7 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from config.validators import validate_clean_text
+from core.validators import validate_clean_text
 from scenarios.models import Certification, Deployment, ListingBase, TransitionBase
 
 

@@ -5,7 +5,7 @@ import factory
 
 from accounts.models import Membership, Organization, User
 from accounts.services import officer_grant
-from scenarios.kinds import SCENARIO
+from core.side import SCENARIO
 from scenarios.models import Field, ListingStatus
 from scenarios.services import listing_create, listing_publish, listing_return, listing_submit
 

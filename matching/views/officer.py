@@ -13,9 +13,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.errors import DomainError
-from config.pages import back, officer_required, raise_http
-from scenarios.kinds import CAPABILITY, SCENARIO
+from accounts.permissions import officer_required
+from core.errors import DomainError
+from core.pages import back, raise_http
+from core.side import CAPABILITY, SCENARIO
 from scenarios.selectors import (
     listing_counts_by_city,
     listing_counts_by_field,

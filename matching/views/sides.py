@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import user_is_member, user_is_officer, user_organization_ids
-from config.errors import DomainError
-from config.pages import member_required, raise_http
-from scenarios.kinds import CAPABILITY, KIND_LABELS, KINDS, SCENARIO
+from core.errors import DomainError
+from core.pages import member_required, raise_http
+from core.side import CAPABILITY, KIND_LABELS, KINDS, SCENARIO
 from scenarios.permissions import access_listing_workspace
 
 from ..models import MatchStatus

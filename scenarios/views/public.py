@@ -9,10 +9,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from config.pages import http_errors
+from core.pages import http_errors
+from core.side import KIND_LABELS, listing_model
 
 from ..forms import PublicFilterForm
-from ..kinds import KIND_LABELS, listing_model
 from ..models import Field
 from ..permissions import access_listing, can_manage_listing, can_see_contacts
 from ..selectors import ListingFilters, batch_field_counts, batch_list, city_choices, public_listing_rows

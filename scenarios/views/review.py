@@ -10,12 +10,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.errors import DomainError
-from config.pages import back, officer_required, raise_http
+from accounts.permissions import officer_required
+from core.errors import DomainError
+from core.pages import back, raise_http
+from core.side import KIND_LABELS, KINDS
 
 from .. import services
 from ..forms import BatchForm, PublishForm, ReturnForm
-from ..kinds import KIND_LABELS, KINDS
 from ..permissions import access_listing
 from ..selectors import review_queue
 

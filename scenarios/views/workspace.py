@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import organizations_posting, user_is_officer, user_listing_kinds
-from config.errors import DomainError
-from config.pages import member_required, raise_http, show_error
+from core.errors import DomainError
+from core.pages import member_required, raise_http, show_error
+from core.side import KIND_LABELS, KINDS
 
 from .. import services
 from ..forms import PublishForm, ReturnForm, listing_form_class
-from ..kinds import KIND_LABELS, KINDS
 from ..models import ListingStatus
 from ..permissions import access_listing_workspace, check_can_edit
 from ..selectors import listing_last_return, listing_list_mine, listing_transitions

@@ -13,7 +13,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import Organization
-from scenarios.kinds import SCENARIO
+from core.side import SCENARIO
 from scenarios.models import Batch, ListingStatus, Scenario
 from tests.factories import PASSWORD, OrganizationFactory, make_listing, member_of
 

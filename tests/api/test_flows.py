@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from core.side import CAPABILITY, SCENARIO
 from matching.models import Match, MatchStatus, RerankJob
-from scenarios.kinds import CAPABILITY, SCENARIO
 from scenarios.models import ListingStatus
 from tests.factories import make_listing
 

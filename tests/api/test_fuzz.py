@@ -53,8 +53,8 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_app
 
 def _world_ids(world) -> dict[str, list[int]]:
     from accounts.models import Organization
+    from core.side import CAPABILITY, SCENARIO
     from matching.models import Match
-    from scenarios.kinds import CAPABILITY, SCENARIO
 
     return {
         "scenarios": sorted(o.pk for o in world.every_listing if o.KIND == SCENARIO),

@@ -20,8 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Membership, Notification, Organization
+from core.side import CAPABILITY, KINDS, SCENARIO, listing_model
 from matching.models import Match, MatchEvent, MatchInterest, MatchStatus, RerankJob
-from scenarios.kinds import CAPABILITY, KINDS, SCENARIO, listing_model
 from scenarios.models import Batch, ListingStatus, ScenarioTransition
 from suppliers.models import CapabilityTransition
 

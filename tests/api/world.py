@@ -18,10 +18,10 @@ from django.test import TestCase, override_settings
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Organization, User
+from core.side import CAPABILITY, KINDS, SCENARIO
 from matching import services as matching_services
 from matching.models import Match, MatchStatus, RerankJob
 from matching.workflow import match_approve, match_express_interest, match_reject
-from scenarios.kinds import CAPABILITY, KINDS, SCENARIO
 from scenarios.models import Batch, ListingBase, ListingStatus
 from scenarios.services import batch_create, listing_archive, listing_publish
 from tests.factories import OrganizationFactory, make_listing, make_officer, member_of

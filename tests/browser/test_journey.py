@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from accounts.models import Membership
+from core.side import CAPABILITY, SCENARIO
 from matching.models import Match, MatchStatus
-from scenarios.kinds import CAPABILITY, SCENARIO
 from scenarios.models import ListingStatus, Scenario
 from scenarios.services import batch_create
 from tests.factories import PASSWORD, OrganizationFactory, field, make_listing, make_officer, member_of

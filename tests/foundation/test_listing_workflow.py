@@ -4,8 +4,8 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 
-from config.errors import DomainError, InvalidTransition, NotAllowed, NotFound
-from scenarios.kinds import CAPABILITY, SCENARIO
+from core.errors import DomainError, InvalidTransition, NotAllowed, NotFound
+from core.side import CAPABILITY, SCENARIO
 from scenarios.models import DESCRIPTION_MAX, TITLE_MAX, ListingStatus, Scenario
 from scenarios.services import (
     RULES,

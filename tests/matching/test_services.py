@@ -3,9 +3,10 @@ decided match, re-rank jobs with progress, reconciling, and the match workflow."
 import pytest
 from django.core.management import call_command
 
-from config.errors import DomainError, InvalidTransition, NotAllowed, NotFound
+from core.errors import DomainError, InvalidTransition, NotAllowed, NotFound
+from core.side import CAPABILITY, SCENARIO
 from matching import services
-from matching.embedders import get_embedder
+from matching.embedding import get_embedder
 from matching.models import ListingVector, Match, MatchEvent, MatchStatus, RerankJob
 from matching.selectors import (
     can_see_match_contacts,
@@ -21,7 +22,6 @@ from matching.workflow import (
     match_reject,
     match_reopen,
 )
-from scenarios.kinds import CAPABILITY, SCENARIO
 from scenarios.models import ListingStatus
 from scenarios.services import listing_archive, listing_update
 from tests.factories import make_listing
@@ -128,9 +128,10 @@ def test_rerank_job_reports_progress_and_re_embeds_for_a_new_model(published, se
                                                                     django_capture_on_commit_callbacks):
     settings.MATCHING_EMBEDDER = "hashing"
     old_model = get_embedder().model_id
-    from matching import embedders
+    from matching import embedding as embedders
+    from matching.engine.embedders import HashingEmbedder
 
-    class Other(embedders.HashingEmbedder):
+    class Other(HashingEmbedder):
         def __init__(self):
             super().__init__(dim=128)
             self.model_id = "hashing-128-test"

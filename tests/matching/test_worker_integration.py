@@ -7,10 +7,10 @@ import pytest
 from django.db.models import Count
 
 from config.celery import app as celery_app
-from matching.embedders import get_embedder
+from core.side import CAPABILITY, SCENARIO
+from matching.embedding import get_embedder
 from matching.models import ListingVector, Match
 from matching.services import matching_reconcile
-from scenarios.kinds import CAPABILITY, SCENARIO
 from scenarios.models import ListingStatus, Scenario
 from suppliers.models import Capability
 from tests.factories import make_listing

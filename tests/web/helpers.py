@@ -1,8 +1,8 @@
 """Shared set-ups for the page tests: a published need and capability with their match."""
 from __future__ import annotations
 
+from core.side import CAPABILITY, SCENARIO
 from matching.models import Match
-from scenarios.kinds import CAPABILITY, SCENARIO
 from scenarios.models import ListingStatus
 from tests.factories import PASSWORD, make_listing
 

@@ -37,7 +37,7 @@ def test_language_switcher_changes_the_language(client, lang, text):
 
 @pytest.mark.django_db
 def test_field_names_follow_the_language(client, hospital, hospital_user, officer):
-    from scenarios.kinds import SCENARIO
+    from core.side import SCENARIO
     from scenarios.models import ListingStatus
     from tests.factories import make_listing
 
@@ -53,9 +53,9 @@ def test_officer_navigation_links_to_import_and_others_do_not(client, officer, v
     login(client, officer)
     body = client.get(reverse("accounts:home")).content.decode()
     assert reverse("scenarios:listing-review") in body and reverse("matching:dashboard") in body
-    assert f'href="{reverse("imports:upload")}"' in body
+    assert f'href="{reverse("transfer:upload")}"' in body
     login(client, vendor_user)
-    assert reverse("imports:upload") not in client.get(reverse("accounts:home")).content.decode()
+    assert reverse("transfer:upload") not in client.get(reverse("accounts:home")).content.decode()
 
 
 @pytest.mark.django_db

@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from scenarios.kinds import CAPABILITY, SCENARIO
+from core.side import CAPABILITY, SCENARIO
 from scenarios.models import ListingStatus, Scenario
 from suppliers.models import Capability
 from tests.factories import field, make_listing

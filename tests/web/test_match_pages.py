@@ -2,9 +2,9 @@
 import pytest
 from django.urls import reverse
 
+from core.side import CAPABILITY, SCENARIO
 from matching.models import MatchInterest, MatchStatus
 from matching.workflow import match_approve
-from scenarios.kinds import CAPABILITY, SCENARIO
 from tests.factories import UserFactory
 from tests.web.helpers import login, published_pair
 

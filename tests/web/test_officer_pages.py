@@ -3,9 +3,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Notification
+from core.side import CAPABILITY, SCENARIO
 from matching.models import MatchEvent, MatchStatus, RerankJob
 from matching.workflow import match_express_interest, match_reject
-from scenarios.kinds import CAPABILITY, SCENARIO
 from scenarios.models import Batch, ListingStatus
 from scenarios.services import batch_create
 from tests.factories import make_listing

@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from scenarios.kinds import CAPABILITY, SCENARIO
+from core.side import CAPABILITY, SCENARIO
 from scenarios.models import ListingStatus
 from scenarios.services import batch_create, listing_publish, listing_submit
 from tests.factories import field, make_listing

@@ -43,7 +43,7 @@ class Command(BaseCommand):
         parser.add_argument("--keep-db", action="store_true", help="keep the throwaway database (path printed)")
 
     def handle(self, *args, **opts):
-        from matching import evaluation
+        from matching.engine import evaluation
 
         for key in ("scenarios", "capabilities", "qrels"):
             if not Path(opts[key]).is_file():
@@ -91,7 +91,7 @@ class Command(BaseCommand):
     # --- child: load, embed, rank, score ----------------------------------------------------
 
     def _evaluate(self, opts) -> None:
-        from matching import evaluation
+        from matching.engine import evaluation
 
         t0 = time.monotonic()
         call_command("migrate", verbosity=0, interactive=False)
@@ -109,7 +109,7 @@ class Command(BaseCommand):
         for variant, (s2c, c2s) in runs.items():
             results[variant] = {"s2c": evaluation.score_run(s2c, qrels), "c2s": evaluation.score_run(c2s, transposed)}
 
-        from matching.embedders import get_embedder
+        from matching.embedding import get_embedder
 
         self.stdout.write(f"model: {get_embedder().model_id}; {len(scenarios)} scenarios, "
                           f"{len(capabilities)} capabilities; load+embed {t_load - t0:.1f}s, "
