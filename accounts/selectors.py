@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import NotFound
+from core.side import CAPABILITY, SCENARIO, SIDES, Side
 
 from .models import Membership, Notification, Organization, User
 
@@ -76,25 +77,25 @@ DEMAND_KINDS = frozenset({Organization.Kind.HOSPITAL, Organization.Kind.CDC, Org
 SUPPLY_KINDS = frozenset({Organization.Kind.COMPANY, Organization.Kind.UNIVERSITY, Organization.Kind.INSTITUTE})
 
 
-def organization_listing_kind(*, organization: Organization) -> str | None:
-    """"scenario" for a demand-side organisation, "capability" for a supplier, None for an agency."""
+def organization_listing_side(*, organization: Organization) -> Side | None:
+    """Needs for a demand-side organisation, capabilities for a supplier, None for an agency."""
     if organization.kind in DEMAND_KINDS:
-        return "scenario"
+        return SCENARIO
     if organization.kind in SUPPLY_KINDS:
-        return "capability"
+        return CAPABILITY
     return None
 
 
-def organizations_posting(*, user: Actor, kind: str) -> list[Organization]:
-    """The user's organisations (active memberships) that post listings of `kind`."""
+def organizations_posting(*, user: Actor, side: Side) -> list[Organization]:
+    """The user's organisations (active memberships) that post listings of `side`."""
     return [m.organization for m in membership_list_active(user=user)
-            if organization_listing_kind(organization=m.organization) == kind]
+            if organization_listing_side(organization=m.organization) is side]
 
 
-def user_listing_kinds(*, user: Actor) -> list[str]:
-    """The kinds of listing the user can post, in a stable order (needs first)."""
-    kinds = {organization_listing_kind(organization=m.organization) for m in membership_list_active(user=user)}
-    return [k for k in ("scenario", "capability") if k in kinds]
+def user_listing_sides(*, user: Actor) -> list[Side]:
+    """The sides the user can post on, in a stable order (needs first)."""
+    sides = {organization_listing_side(organization=m.organization) for m in membership_list_active(user=user)}
+    return [s for s in SIDES if s in sides]
 
 
 def membership_list_pending(*, user: Actor) -> QuerySet[Membership]:

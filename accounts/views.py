@@ -30,7 +30,7 @@ from .selectors import (
     organization_search,
     user_is_officer,
     user_is_org_admin,
-    user_listing_kinds,
+    user_listing_sides,
 )
 
 NOTIFICATIONS_PER_PAGE = 20
@@ -49,15 +49,14 @@ def home(request: HttpRequest) -> HttpResponse:
     from scenarios.selectors import listing_status_counts, review_queue_count
 
     officer = user_is_officer(user=request.user)
-    kinds = user_listing_kinds(user=request.user)
+    sides = user_listing_sides(user=request.user)
     return render(request, "accounts/home.html", {
         "memberships": membership_list_active(user=request.user),
         "pending": membership_list_pending(user=request.user),
         "administered": organization_list_administered(user=request.user),
         "officer": officer,
-        "kinds": kinds,
-        "sides": [{"kind": k, "counts": listing_status_counts(actor=request.user, kind=k)} for k in kinds],
-        "n_matches": match_count_mine(actor=request.user) if kinds else 0,
+        "sides": [{"side": s, "counts": listing_status_counts(actor=request.user, side=s)} for s in sides],
+        "n_matches": match_count_mine(actor=request.user) if sides else 0,
         "n_review": review_queue_count() if officer else 0,
         "n_queue": match_queue_count(actor=request.user) if officer else 0,
     })

@@ -17,6 +17,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the project is importable only after sys.path is set below
+    from core.side import Side
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -67,25 +71,24 @@ BASE_TEXTS = [
 ]
 
 
-def synthesize(kind: str, n: int, model_id: str, base_vectors, rng) -> None:
-    """n published listings of `kind` with vectors and terms stored as the engine would."""
+def synthesize(side: Side, n: int, model_id: str, base_vectors, rng) -> None:
+    """n published listings of `side` with vectors and terms stored as the engine would."""
     import numpy as np
     from django.utils import timezone
 
     from accounts.models import Organization
-    from core.side import listing_model
     from matching.engine import ranking
     from matching.models import ListingTerms, ListingVector
     from matching.services import ranking_listing, terms_hash, vector_hash
     from scenarios.models import Field
 
-    model = listing_model(kind)
+    model = side.model
     fields = list(Field.objects.all())
     cities = ["广州", "深圳", "武汉", "长沙", "北京", "上海", "杭州", "成都", "香港", "珠海"]
-    org = Organization.objects.create(name=f"bench {kind} {n} {rng.integers(1 << 30)}", kind="company"
-                                      if kind == "capability" else "hospital")
+    org = Organization.objects.create(name=f"bench {side} {n} {rng.integers(1 << 30)}",
+                                      kind="hospital" if side.is_need else "company")
     now = timezone.now()
-    base_terms = [ranking.listing_terms(ranking.Listing(id=0, kind=kind, title=t, description=d))
+    base_terms = [ranking.listing_terms(ranking.Listing(id=0, side=side, title=t, description=d))
                   for t, d in BASE_TEXTS]
     start_id = (model.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     chunk = 5000
@@ -105,11 +108,11 @@ def synthesize(kind: str, n: int, model_id: str, base_vectors, rng) -> None:
         vecs = vecs + rng.normal(0, 0.02, vecs.shape).astype(np.float32)
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
         ListingVector.objects.bulk_create([
-            ListingVector(kind=kind, listing_id=o.id, model_id=model_id, text_hash=vector_hash(ranking_listing(o)),
+            ListingVector(kind=side.kind, listing_id=o.id, model_id=model_id, text_hash=vector_hash(ranking_listing(o)),
                           dim=vecs.shape[1], vector=vecs[j].astype("<f4").tobytes(), ranked_at=now)
             for j, o in enumerate(objs)], batch_size=1000)
         ListingTerms.objects.bulk_create([
-            ListingTerms(kind=kind, listing_id=o.id, text_hash=terms_hash(ranking_listing(o)),
+            ListingTerms(kind=side.kind, listing_id=o.id, text_hash=terms_hash(ranking_listing(o)),
                          terms=" ".join(base_terms[(o.id - start_id) % len(BASE_TEXTS)] + [f"编号{o.id - start_id}"]))
             for o in objs], batch_size=1000)
 
@@ -121,7 +124,7 @@ def publish_one(officer, hospital, user, title: str) -> tuple[float, int, float]
     from scenarios.models import Field
     from scenarios.services import listing_create, listing_publish, listing_submit
 
-    listing = listing_create(actor=user, kind=SCENARIO, organization=hospital, data={
+    listing = listing_create(actor=user, side=SCENARIO, organization=hospital, data={
         "title": title, "field": Field.objects.get(code="smart-imaging"),
         "description": "体检中心每天大量低剂量CT，几毫米的磨玻璃影容易漏看，需要自动检出并与历史片对比，影像不得离开医院。"})
     listing = listing_submit(actor=user, listing=listing)
@@ -157,7 +160,7 @@ def main() -> None:
     embedder = get_embedder()
     load_s = time.perf_counter() - t
     base_vectors = embedder.embed([services.embedding_text(services.ranking.Listing(
-        id=0, kind=CAPABILITY, title=a, description=b)) for a, b in BASE_TEXTS], role="passage")
+        id=0, side=CAPABILITY, title=a, description=b)) for a, b in BASE_TEXTS], role="passage")
     rng = np.random.default_rng(7)
     path = (f"database: {where}; vector search: numpy brute force over the cached pool; "
             f"embedder: {embedder.model_id}; weights {settings.MATCHING_WEIGHTS}")
@@ -165,8 +168,8 @@ def main() -> None:
     print(f"model load: {load_s:.2f} s")
 
     officer = User.objects.create(username="bench-officer")
-    officer_grant(actor=None, user=officer, agency=Organization.objects.create(name="bench agency", kind="agency"))
-    hospital = Organization.objects.create(name="bench hospital", kind="hospital", city="广州")
+    officer_grant(actor=None, user=officer, agency=Organization.objects.create(name="bench agency", side="agency"))
+    hospital = Organization.objects.create(name="bench hospital", side="hospital", city="广州")
     user = User.objects.create(username="bench-hospital")
     Membership.objects.create(user=user, organization=hospital, role="admin")
 
@@ -188,13 +191,12 @@ def main() -> None:
               f"publish call incl. reverse ranking {warm_total:.2f} s; synthetic data {setup_s:.0f} s)")
 
     if args.rerank:
-        from core.side import listing_model
         from matching.models import ListingTerms, ListingVector, Match, RerankJob
 
         # a fresh platform of N needs × N capabilities, vectors and terms already stored
         Match.objects.all().delete()
-        for kind in (SCENARIO, CAPABILITY):
-            listing_model(kind).objects.all().update(status="archived")
+        for side in (SCENARIO, CAPABILITY):
+            side.model.objects.all().update(status="archived")
         ListingVector.objects.all().delete()
         ListingTerms.objects.all().delete()
         t = time.perf_counter()

@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
+
+from core.side import SideConverter
+
+register_converter(SideConverter, "side")
 
 admin.site.site_header = _("SceneBridge administration")
 admin.site.site_title = _("SceneBridge")

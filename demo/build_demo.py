@@ -32,7 +32,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
 def _rows(source: dict) -> tuple[list[str], list[list[object]], str]:
-    from core.side import CAPABILITY, KIND_LIST_NAMES, SCENARIO
+    from core.side import SIDES
     from scenarios.taxonomy import FIELDS
     from transfer import columns as C
 
@@ -40,7 +40,8 @@ def _rows(source: dict) -> tuple[list[str], list[list[object]], str]:
     orgs = {o["name"]: o for o in source["organisation"]}
     problems: list[str] = []
     rows: list[list[object]] = []
-    for kind, key in ((SCENARIO, "scenario"), (CAPABILITY, "capability")):
+    for side in SIDES:
+        key = side.kind
         for number, item in enumerate(source[key], start=1):
             where = f"{key} {number} ({item.get('title', '?')})"
             org = orgs.get(item["org"])
@@ -66,14 +67,14 @@ def _rows(source: dict) -> tuple[list[str], list[list[object]], str]:
             if len(item["description"]) < 10 or len(item["title"]) > 200:
                 problems.append(f"{where}: title or description out of bounds")
             values = {
-                "number": number, "title": item["title"], "kind": KIND_LIST_NAMES[kind], "field": item["field"],
+                "number": number, "title": item["title"], "kind": side.list_name, "field": item["field"],
                 "organization": org["name"], "city": item.get("city", org["city"]),
                 "description": item["description"].strip(), "contact_name": item.get("contact", ""),
                 "contact_phone": item.get("phone", ""), "contact_email": item.get("email", ""),
                 "province": item.get("province", org["province"]), "language": item.get("language", ""),
                 "organization_kind": org["kind"], "deployment": item.get("deployment", ""),
             }
-            if kind == SCENARIO:
+            if side.is_need:
                 values.update(budget_min=low, budget_max=high, deadline=C.parse_date(item["deadline"])
                               if item.get("deadline") else None,
                               required_certification=item.get("certification", ""))

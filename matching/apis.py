@@ -24,7 +24,7 @@ from core.api.schema import BODY, LIST, api_operation
 from core.api.serializers import InputSerializer
 from core.api.views import Api
 from core.errors import NotFound
-from core.side import CAPABILITY, SCENARIO
+from core.side import CAPABILITY, SCENARIO, Side
 from scenarios.apis import ContactSerializer, FieldOutputSerializer, OrganizationRefSerializer
 from scenarios.models import ListingBase, ListingStatus
 from scenarios.permissions import can_see_contacts
@@ -91,7 +91,7 @@ class ExplanationSerializer(serializers.Serializer):
 class MatchListingSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
-    kind = serializers.CharField(source="KIND")
+    kind = serializers.CharField()
     title = serializers.CharField()
     field = FieldOutputSerializer()
     organization = OrganizationRefSerializer()
@@ -172,8 +172,8 @@ class InterestInputSerializer(InputSerializer):
 
 # --- examples -----------------------------------------------------------------------------------
 
-def _side_example(kind: str) -> dict:
-    if kind == SCENARIO:
+def _side_example(side: Side) -> dict:
+    if side.is_need:
         return {"id": 42, "reference": "S00042", "kind": "scenario", "title": "肺结节CT影像辅助诊断",
                 "field": {"code": "smart-imaging", "name": "智能影像"},
                 "organization": {"id": 3, "name": "广州市第一人民医院", "kind": "hospital"},
@@ -209,14 +209,14 @@ MATCH_VIEW = ("Program officers, and members of the need's or the capability's o
 # --- a listing's ranked candidates --------------------------------------------------------------
 
 class ListingMatchListApiBase(Api):
-    kind: ClassVar[str]
+    side: ClassVar[Side]
     permission_classes = [IsAuthenticated]
     filterset_class = MatchFilter
     queryset = Match.objects.none()  # only for the schema's filter parameters; reads go through the selectors
 
     def get(self, request, pk: int):
         include_rejected = query_bool(request, "include_rejected")
-        qs = match_list_for_listing(actor=request.user, kind=self.kind, listing_id=pk,
+        qs = match_list_for_listing(actor=request.user, side=self.side, listing_id=pk,
                                     include_rejected=include_rejected)
         return self.respond_page(MatchOutputSerializer, qs)
 
@@ -237,12 +237,12 @@ def _candidates_doc(kind: str, other: str) -> Any:
 
 @extend_schema_view(get=_candidates_doc("scenario need", "capability"))
 class ScenarioMatchListApi(ListingMatchListApiBase):
-    kind = SCENARIO
+    side = SCENARIO
 
 
 @extend_schema_view(get=_candidates_doc("capability", "scenario need"))
 class CapabilityMatchListApi(ListingMatchListApiBase):
-    kind = CAPABILITY
+    side = CAPABILITY
 
 
 # --- matches ------------------------------------------------------------------------------------

@@ -27,15 +27,15 @@ def _warm_in_background(**_kwargs) -> None:
 def _warm() -> None:
     from django.db import close_old_connections
 
-    from core.side import KINDS
+    from core.side import SIDES
     from matching.embedding import get_embedder
 
     from .services import pool_for
 
     try:
         model_id = get_embedder().model_id
-        for kind in KINDS:
-            pool_for(kind, model_id)
+        for side in SIDES:
+            pool_for(side, model_id)
     except Exception:  # a worker must start even when the database is not there yet
         log.warning("matching warm-up skipped", exc_info=True)
     finally:

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from accounts.models import Organization
 from core.regions import province_of
-from core.side import CAPABILITY, KINDS, SCENARIO, listing_model, other_kind
+from core.side import CAPABILITY, SCENARIO, SIDES, Side
 from core.text import tokenize
 from matching import services
 from matching.engine import ranking
@@ -41,18 +41,18 @@ def _field(name: str, cache: dict[str, Field]) -> Field:
 
 
 @transaction.atomic
-def load_bench(scenarios: Sequence[BenchItem], capabilities: Sequence[BenchItem]) -> dict[str, dict[int, str]]:
+def load_bench(scenarios: Sequence[BenchItem], capabilities: Sequence[BenchItem]) -> dict[Side, dict[int, str]]:
     """Store the items as published listings (one organisation each), embed them with the
-    configured model and store their terms. Returns {kind: {pk: item id}}."""
+    configured model and store their terms. Returns {side: {pk: item id}}."""
     fields: dict[str, Field] = {}
     now = timezone.now()
-    ids: dict[str, dict[int, str]] = {SCENARIO: {}, CAPABILITY: {}}
-    for kind, items in ((SCENARIO, scenarios), (CAPABILITY, capabilities)):
-        model = listing_model(kind)
+    ids: dict[Side, dict[int, str]] = {SCENARIO: {}, CAPABILITY: {}}
+    for side, items in ((SCENARIO, scenarios), (CAPABILITY, capabilities)):
+        model = side.model
         # stored in id order, so that the ranking's tie-break (by primary key) is by id ascending
         for item in sorted(items, key=lambda x: x.id):
             org_kind = item.org_type if item.org_type in _ORG_KINDS and item.org_type != "agency" else (
-                "hospital" if kind == SCENARIO else "company")
+                "hospital" if side.is_need else "company")
             org = Organization.objects.create(name=f"{item.id} ({org_kind})", kind=org_kind, city=item.region,
                                               province=province_of(item.region))
             obj = model(title=item.title[:200], description=item.description, field=_field(item.field, fields),
@@ -60,45 +60,45 @@ def load_bench(scenarios: Sequence[BenchItem], capabilities: Sequence[BenchItem]
                         organization=org, status=ListingStatus.PUBLISHED, published_at=now)
             listing_full_clean(obj)
             obj.save()
-            ids[kind][obj.pk] = item.id
-    for kind in KINDS:
-        objs = list(listing_model(kind).objects.filter(pk__in=ids[kind]).select_related("field"))
-        services.listings_embed(kind=kind, objs=objs)
+            ids[side][obj.pk] = item.id
+    for side in SIDES:
+        objs = list(side.model.objects.filter(pk__in=ids[side]).select_related("field"))
+        services.listings_embed(side=side, objs=objs)
     return ids
 
 
-def _runs_from(results: dict[str, dict[int, list[ranking.Candidate]]], ids) -> tuple[dict, dict]:
+def _runs_from(results: dict[Side, dict[int, list[ranking.Candidate]]], ids) -> tuple[dict, dict]:
     s2c = {ids[SCENARIO][pk]: [ids[CAPABILITY][c.id] for c in cands] for pk, cands in results[SCENARIO].items()}
     c2s = {ids[CAPABILITY][pk]: [ids[SCENARIO][c.id] for c in cands] for pk, cands in results[CAPABILITY].items()}
     return s2c, c2s
 
 
-def _site_rankings() -> dict[str, dict[int, list[ranking.Candidate]]]:
+def _site_rankings() -> dict[Side, dict[int, list[ranking.Candidate]]]:
     model_id = services.get_embedder().model_id
-    out: dict[str, dict[int, list[ranking.Candidate]]] = {}
-    for kind in KINDS:
-        out[kind] = {}
-        for batch in services.iter_rank_side(kind, model_id=model_id, top_n=None, floor=None, explain=False):
-            out[kind].update(batch)
+    out: dict[Side, dict[int, list[ranking.Candidate]]] = {}
+    for side in SIDES:
+        out[side] = {}
+        for batch in services.iter_rank_side(side, model_id=model_id, top_n=None, floor=None, explain=False):
+            out[side].update(batch)
     return out
 
 
-def _bm25_plain_rankings() -> dict[str, dict[int, list[ranking.Candidate]]]:
+def _bm25_plain_rankings() -> dict[Side, dict[int, list[ranking.Candidate]]]:
     """Baseline: BM25 over jieba terms of the Traditional→Simplified text, nothing else."""
     model_id = services.get_embedder().model_id
     pools = {}
-    for kind in KINDS:
-        site = services.pool_for(kind, model_id).pool
+    for side in SIDES:
+        site = services.pool_for(side, model_id).pool
         items = [ranking.prepare(p.listing, tokenize(f"{p.listing.title}\n{p.listing.description}"))
                  for p in site.items]
-        pools[kind] = ranking.Pool(items, site.vectors)
+        pools[side] = ranking.Pool(items, site.vectors)
     weights = ranking.Weights(dense=0.0, lexical=1.0, structured=0.0)
-    return {kind: {q.listing.id: r for q, r in zip(
-        pools[kind].items, ranking.rank_many(pools[kind].items, None, pools[other_kind(kind)], weights=weights,
-                                             candidates=0, explain_top=0), strict=True)} for kind in KINDS}
+    return {side: {q.listing.id: r for q, r in zip(
+        pools[side].items, ranking.rank_many(pools[side].items, None, pools[side.other], weights=weights,
+                                             candidates=0, explain_top=0), strict=True)} for side in SIDES}
 
 
-def rank_bench(ids: dict[str, dict[int, str]], *, variants: Sequence[str] = ("hybrid",)) -> dict[str, tuple]:
+def rank_bench(ids: dict[Side, dict[int, str]], *, variants: Sequence[str] = ("hybrid",)) -> dict[str, tuple]:
     """{variant: (s2c run, c2s run)}; "hybrid" is exactly the site's ranking."""
     runs = {}
     for variant in variants:

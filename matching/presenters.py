@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.side import SCENARIO
+from core.side import CAPABILITY, SCENARIO, Side
 
 from .models import Match
 
@@ -153,12 +153,12 @@ class Explanation:
         return " · ".join(bits)
 
 
-def explanation_for(match: Match, *, kind: str | None = None) -> Explanation:
-    """The match seen from the `kind` side ("scenario": the need's candidate list), or its best
-    direction when kind is None (officers' queue)."""
-    if kind is None:
-        kind = SCENARIO if (match.s2c_score or 0) >= (match.c2s_score or 0) else "capability"
-    prefix = "s2c" if kind == SCENARIO else "c2s"
+def explanation_for(match: Match, *, side: Side | None = None) -> Explanation:
+    """The match seen from `side` (SCENARIO: in the need's candidate list), or in its best
+    direction when side is None (officers' queue)."""
+    if side is None:
+        side = SCENARIO if (match.s2c_score or 0) >= (match.c2s_score or 0) else CAPABILITY
+    prefix = side.prefix
     score = getattr(match, f"{prefix}_score")
     rank = getattr(match, f"{prefix}_rank")
     data = match.explanation or {}
@@ -206,19 +206,19 @@ class Card:
         return self.match.status in CONTACT_VISIBLE
 
 
-def candidate_cards(matches, *, kind: str, org_ids: set[int]) -> list[Card]:
-    """Cards for the candidates of a listing of `kind`, seen by members of `org_ids`."""
+def candidate_cards(matches, *, side: Side, org_ids: set[int]) -> list[Card]:
+    """Cards for the candidates of a listing of `side`, seen by members of `org_ids`."""
     from .selectors import match_interests
 
     matches = list(matches)
     interests = match_interests(match_ids=[m.pk for m in matches])
     cards = []
     for m in matches:
-        other = m.capability if kind == SCENARIO else m.scenario
+        other = getattr(m, side.other.fk)
         shown = interests.get(m.pk, [])
         mine = next((i for i in shown if i.organization_id in org_ids), None)
         theirs = any(i.organization_id == other.organization_id for i in shown)
-        cards.append(Card(match=m, ex=explanation_for(m, kind=kind), other=other, interests=shown,
+        cards.append(Card(match=m, ex=explanation_for(m, side=side), other=other, interests=shown,
                           mine=mine, theirs=theirs))
     return cards
 

@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from accounts.selectors import Actor, user_is_member, user_is_officer, user_organization_ids
 from core.errors import NotFound
-from core.side import SCENARIO
+from core.side import Side
 from scenarios.models import ListingStatus
 from scenarios.permissions import access_listing
 
@@ -27,10 +27,10 @@ def _base() -> QuerySet[Match]:
                                         "capability__organization", "capability__field")
 
 
-def match_list_for_listing(*, actor: Actor, kind: str, listing_id: int,
+def match_list_for_listing(*, actor: Actor, side: Side, listing_id: int,
                            include_rejected: bool = False) -> QuerySet[Match]:
     """The ranked candidates of one of the actor's published listings (best first)."""
-    listing = access_listing(actor=actor, kind=kind, listing_id=listing_id)
+    listing = access_listing(actor=actor, side=side, listing_id=listing_id)
     if not (user_is_officer(user=actor) or user_is_member(user=actor, organization_id=listing.organization_id)):
         raise NotFound(_no_such())
     if listing.status != ListingStatus.PUBLISHED:
@@ -38,9 +38,8 @@ def match_list_for_listing(*, actor: Actor, kind: str, listing_id: int,
     qs = _base().filter(_BOTH_PUBLISHED).annotate(n_interest=Count("interests"))
     if not include_rejected:
         qs = qs.exclude(status=MatchStatus.REJECTED)
-    if kind == SCENARIO:
-        return qs.filter(scenario_id=listing.pk).order_by(F("s2c_rank").asc(nulls_last=True), "-score", "id")
-    return qs.filter(capability_id=listing.pk).order_by(F("c2s_rank").asc(nulls_last=True), "-score", "id")
+    return (qs.filter(**{side.fk_id: listing.pk})
+            .order_by(F(f"{side.prefix}_rank").asc(nulls_last=True), "-score", "id"))
 
 
 def _no_such():
@@ -122,19 +121,16 @@ def rerank_job_current() -> RerankJob | None:
     return job or RerankJob.objects.first()
 
 
-def unmet_listings(*, kind: str) -> QuerySet:
+def unmet_listings(*, side: Side) -> QuerySet:
     """Published listings with no candidate at or above the score floor ("为场景找技术、为技术找场景":
     the needs no capability meets yet, and the capabilities no need calls for)."""
     from django.conf import settings
     from django.db.models import Exists, OuterRef
 
-    from core.side import listing_model
-
-    side = "scenario_id" if kind == SCENARIO else "capability_id"
-    other = "capability__status" if kind == SCENARIO else "scenario__status"
-    good = Match.objects.filter(**{side: OuterRef("pk")}, score__gte=settings.MATCHING_SCORE_FLOOR,
-                                **{other: ListingStatus.PUBLISHED}).exclude(status=MatchStatus.REJECTED)
-    return (listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED)
+    good = Match.objects.filter(**{side.fk_id: OuterRef("pk")}, score__gte=settings.MATCHING_SCORE_FLOOR,
+                                **{f"{side.other.fk}__status": ListingStatus.PUBLISHED}).exclude(
+        status=MatchStatus.REJECTED)
+    return (side.model.objects.filter(status=ListingStatus.PUBLISHED)
             .exclude(Exists(good)).select_related("organization", "field").order_by("-published_at", "-id"))
 
 
@@ -163,12 +159,12 @@ def match_count_mine(*, actor: Actor) -> int:
     return match_list_mine(actor=actor).count()
 
 
-def match_candidate_counts(*, kind: str, listing_ids) -> dict[int, int]:
+def match_candidate_counts(*, side: Side, listing_ids) -> dict[int, int]:
     """How many visible candidates each of these listings has (for lists of one's own listings)."""
-    side = "scenario_id" if kind == SCENARIO else "capability_id"
-    rows = (Match.objects.filter(_BOTH_PUBLISHED, **{f"{side}__in": list(listing_ids)})
-            .exclude(status=MatchStatus.REJECTED).values(side).annotate(n=Count("id")))
-    return {row[side]: row["n"] for row in rows}
+    fk = side.fk_id
+    rows = (Match.objects.filter(_BOTH_PUBLISHED, **{f"{fk}__in": list(listing_ids)})
+            .exclude(status=MatchStatus.REJECTED).values(fk).annotate(n=Count("id")))
+    return {row[fk]: row["n"] for row in rows}
 def rerank_job_list() -> QuerySet[RerankJob]:
     """Every re-rank job, newest first (officers only; the caller checks)."""
     return RerankJob.objects.order_by("-created_at", "-id")

@@ -33,7 +33,7 @@ from accounts.models import User
 from accounts.selectors import user_is_officer
 from core.errors import NotAllowed
 from core.regions import province_of
-from core.side import CAPABILITY, KINDS, SCENARIO, listing_model, other_kind
+from core.side import SIDES, Side
 from core.text import for_embedding
 from matching.embedding import get_embedder
 from matching.engine import ranking
@@ -42,8 +42,6 @@ from scenarios.models import ListingBase, ListingStatus
 from .models import ENGINE_OWNED, ListingTerms, ListingVector, Match, MatchInterest, MatchStatus, RerankJob
 
 log = logging.getLogger(__name__)
-ROLE = {SCENARIO: "query", CAPABILITY: "passage"}
-PREFIX = {SCENARIO: "s2c", CAPABILITY: "c2s"}
 EMBED_BATCH = 16
 RANK_BATCH = 256
 
@@ -51,13 +49,13 @@ RANK_BATCH = 256
 # --- from the ORM to the ranking's plain data -------------------------------------------------
 
 def ranking_listing(obj: ListingBase) -> ranking.Listing:
-    kind = obj.KIND
+    side = obj.SIDE
     return ranking.Listing(
-        id=obj.pk, kind=kind, title=obj.title, description=obj.description,
+        id=obj.pk, side=side, title=obj.title, description=obj.description,
         field=obj.field.code if obj.field_id else "",
         province=obj.province or province_of(obj.city), city=obj.city, language=obj.language,
         deployment=obj.deployment,
-        certification=obj.required_certification if kind == SCENARIO else obj.certification,
+        certification=obj.required_certification if side.is_need else obj.certification,
         extra=getattr(obj, "reference_deployments", "") or "",
     )
 
@@ -71,7 +69,7 @@ def _hash(*parts: str) -> str:
 
 
 def vector_hash(listing: ranking.Listing) -> str:
-    return _hash(ROLE[listing.kind], embedding_text(listing))
+    return _hash(listing.side.role, embedding_text(listing))
 
 
 def terms_hash(listing: ranking.Listing) -> str:
@@ -83,46 +81,46 @@ def weights() -> ranking.Weights:
     return ranking.Weights(dense=w["dense"], lexical=w["lexical"], structured=w["structured"])
 
 
-def _published(kind: str):
-    return listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED).select_related("field")
+def _published(side: Side):
+    return side.model.objects.filter(status=ListingStatus.PUBLISHED).select_related("field")
 
 
 # --- embedding and terms ----------------------------------------------------------------------
 
-def listings_embed(*, kind: str, objs: list[ListingBase]) -> int:
+def listings_embed(*, side: Side, objs: list[ListingBase]) -> int:
     """Store vectors (current model) and terms for `objs`, skipping those already up to date.
     Returns how many vectors were computed."""
     if not objs:
         return 0
     embedder = get_embedder()
     rls = {o.pk: ranking_listing(o) for o in objs}
-    have_v = dict(ListingVector.objects.filter(kind=kind, model_id=embedder.model_id, listing_id__in=rls)
+    have_v = dict(ListingVector.objects.filter(kind=side.kind, model_id=embedder.model_id, listing_id__in=rls)
                   .values_list("listing_id", "text_hash"))
-    have_t = dict(ListingTerms.objects.filter(kind=kind, listing_id__in=rls).values_list("listing_id", "text_hash"))
+    have_t = dict(ListingTerms.objects.filter(kind=side.kind, listing_id__in=rls).values_list("listing_id", "text_hash"))
     todo_v = [pk for pk, rl in rls.items() if have_v.get(pk) != vector_hash(rl)]
     todo_t = [pk for pk, rl in rls.items() if have_t.get(pk) != terms_hash(rl)]
     for pk in todo_t:
         rl = rls[pk]
         ListingTerms.objects.update_or_create(
-            kind=kind, listing_id=pk,
+            kind=side.kind, listing_id=pk,
             defaults={"text_hash": terms_hash(rl), "terms": " ".join(ranking.listing_terms(rl))})
     for start in range(0, len(todo_v), EMBED_BATCH):
         chunk = todo_v[start:start + EMBED_BATCH]
-        vecs = embedder.embed([embedding_text(rls[pk]) for pk in chunk], role=ROLE[kind])
+        vecs = embedder.embed([embedding_text(rls[pk]) for pk in chunk], role=side.role)
         for pk, vec in zip(chunk, vecs, strict=True):
             ListingVector.objects.update_or_create(
-                kind=kind, listing_id=pk, model_id=embedder.model_id,
+                kind=side.kind, listing_id=pk, model_id=embedder.model_id,
                 defaults={"text_hash": vector_hash(rls[pk]), "dim": int(vec.shape[0]),
                           "vector": np.asarray(vec, dtype="<f4").tobytes(), "ranked_at": None})
     return len(todo_v)
 
 
-def listing_embed(*, kind: str, listing_id: int) -> bool:
+def listing_embed(*, side: Side, listing_id: int) -> bool:
     """Embed one published listing if its vector for the current model is missing or stale."""
-    obj = _published(kind).filter(pk=listing_id).first()
+    obj = _published(side).filter(pk=listing_id).first()
     if obj is None:
         return False
-    return listings_embed(kind=kind, objs=[obj]) > 0
+    return listings_embed(side=side, objs=[obj]) > 0
 
 
 # --- the pool of one side, cached per process -------------------------------------------------
@@ -145,32 +143,32 @@ _pools: dict[tuple[str, str], _PoolEntry] = {}
 _pool_lock = threading.Lock()
 
 
-def _pool_stamp(kind: str, model_id: str) -> tuple:
-    """Changes whenever a listing of `kind` is published, unpublished or edited, or a vector or
-    terms row of that kind is written (indexed columns: a few milliseconds at 100k listings)."""
-    model = listing_model(kind)
+def _pool_stamp(side: Side, model_id: str) -> tuple:
+    """Changes whenever a listing of `side` is published, unpublished or edited, or a vector or
+    terms row of that side is written (indexed columns: a few milliseconds at 100k listings)."""
+    model = side.model
     a = model.objects.filter(status=ListingStatus.PUBLISHED).aggregate(n=Count("id"), t=Max("updated_at"))
     t_all = model.objects.aggregate(t=Max("updated_at"))["t"]
-    b = ListingVector.objects.filter(kind=kind, model_id=model_id).aggregate(n=Count("id"), t=Max("updated_at"))
-    c = ListingTerms.objects.filter(kind=kind).aggregate(n=Count("id"), t=Max("updated_at"))
+    b = ListingVector.objects.filter(kind=side.kind, model_id=model_id).aggregate(n=Count("id"), t=Max("updated_at"))
+    c = ListingTerms.objects.filter(kind=side.kind).aggregate(n=Count("id"), t=Max("updated_at"))
     return (a["n"], a["t"], t_all, b["n"], b["t"], c["n"], c["t"])
 
 
-def _load_vectors(kind: str, model_id: str, ids: Iterable[int]) -> dict[int, np.ndarray]:
+def _load_vectors(side: Side, model_id: str, ids: Iterable[int]) -> dict[int, np.ndarray]:
     out: dict[int, np.ndarray] = {}
     ids = list(ids)
     for start in range(0, len(ids), 5000):
-        rows = ListingVector.objects.filter(kind=kind, model_id=model_id, listing_id__in=ids[start:start + 5000])
+        rows = ListingVector.objects.filter(kind=side.kind, model_id=model_id, listing_id__in=ids[start:start + 5000])
         for lid, blob in rows.values_list("listing_id", "vector"):
             out[lid] = np.frombuffer(bytes(blob), dtype="<f4")
     return out
 
 
-def _load_terms(kind: str, ids: Iterable[int]) -> dict[int, list[str]]:
+def _load_terms(side: Side, ids: Iterable[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     ids = list(ids)
     for start in range(0, len(ids), 5000):
-        rows = ListingTerms.objects.filter(kind=kind, listing_id__in=ids[start:start + 5000])
+        rows = ListingTerms.objects.filter(kind=side.kind, listing_id__in=ids[start:start + 5000])
         out.update({lid: terms.split() for lid, terms in rows.values_list("listing_id", "terms")})
     return out
 
@@ -182,10 +180,10 @@ def _changed_since(qs, mark, id_field: str) -> set[int]:
     return set(qs.filter(updated_at__gte=mark).values_list(id_field, flat=True))
 
 
-def _refresh(entry: _PoolEntry, kind: str, model_id: str, stamp: tuple) -> None:
-    model = listing_model(kind)
-    vec_qs = ListingVector.objects.filter(kind=kind, model_id=model_id)
-    terms_qs = ListingTerms.objects.filter(kind=kind)
+def _refresh(entry: _PoolEntry, side: Side, model_id: str, stamp: tuple) -> None:
+    model = side.model
+    vec_qs = ListingVector.objects.filter(kind=side.kind, model_id=model_id)
+    terms_qs = ListingTerms.objects.filter(kind=side.kind)
     marks = (model.objects.aggregate(t=Max("updated_at"))["t"], vec_qs.aggregate(t=Max("updated_at"))["t"],
              terms_qs.aggregate(t=Max("updated_at"))["t"])
     published = set(model.objects.filter(status=ListingStatus.PUBLISHED).values_list("id", flat=True))
@@ -203,9 +201,9 @@ def _refresh(entry: _PoolEntry, kind: str, model_id: str, stamp: tuple) -> None:
     stale_ids = sorted(stale)
     for start in range(0, len(stale_ids), 5000):
         chunk = stale_ids[start:start + 5000]
-        vectors = _load_vectors(kind, model_id, chunk)
-        terms = _load_terms(kind, chunk)
-        for obj in _published(kind).filter(pk__in=chunk):
+        vectors = _load_vectors(side, model_id, chunk)
+        terms = _load_terms(side, chunk)
+        for obj in _published(side).filter(pk__in=chunk):
             vec = vectors.get(obj.pk)
             if vec is None:  # not embedded yet; the reconciling pass will queue it
                 entry.items.pop(obj.pk, None)
@@ -225,21 +223,21 @@ def _refresh(entry: _PoolEntry, kind: str, model_id: str, stamp: tuple) -> None:
     entry.stamp, entry.marks = stamp, marks
 
 
-def pool_for(kind: str, model_id: str) -> _PoolEntry:
-    """The published listings of `kind` with a vector for `model_id`, ready to rank against;
+def pool_for(side: Side, model_id: str) -> _PoolEntry:
+    """The published listings of `side` with a vector for `model_id`, ready to rank against;
     cached per process and brought up to date incrementally when anything changed."""
-    stamp = _pool_stamp(kind, model_id)
+    stamp = _pool_stamp(side, model_id)
     with _pool_lock:
-        entry = _pools.setdefault((kind, model_id), _PoolEntry())
+        entry = _pools.setdefault((side, model_id), _PoolEntry())
         if entry.pool is None or entry.stamp != stamp:
-            _refresh(entry, kind, model_id, stamp)
+            _refresh(entry, side, model_id, stamp)
         return entry
 
 
-def build_pool(kind: str, model_id: str) -> ranking.Pool:
+def build_pool(side: Side, model_id: str) -> ranking.Pool:
     """A fresh pool, bypassing the cache."""
     entry = _PoolEntry()
-    _refresh(entry, kind, model_id, _pool_stamp(kind, model_id))
+    _refresh(entry, side, model_id, _pool_stamp(side, model_id))
     return entry.pool
 
 
@@ -250,17 +248,17 @@ def pool_cache_clear() -> None:
 
 def gaps_for(model_id: str) -> ranking.LanguageGaps:
     """Language gaps measured over both published sides (from the cached pools' sums)."""
-    return ranking.LanguageGaps.from_pools(*(pool_for(k, model_id).pool for k in KINDS))
+    return ranking.LanguageGaps.from_pools(*(pool_for(k, model_id).pool for k in SIDES))
 
 
 # --- ranking and storing ----------------------------------------------------------------------
 
-def iter_rank_side(kind: str, *, model_id: str, top_n: int | None, floor: float | None,
+def iter_rank_side(side: Side, *, model_id: str, top_n: int | None, floor: float | None,
                    explain: bool = True) -> Iterator[dict[int, list[ranking.Candidate]]]:
-    """Rank every published listing of `kind` against the other side, a batch at a time: the path
+    """Rank every published listing of `side` against the other side, a batch at a time: the path
     of the full re-rank, and of the evaluation command (which asks for complete lists)."""
-    own = pool_for(kind, model_id).pool
-    other = pool_for(other_kind(kind), model_id).pool
+    own = pool_for(side, model_id).pool
+    other = pool_for(side.other, model_id).pool
     gaps = gaps_for(model_id)
     for start in range(0, len(own.items), RANK_BATCH):
         queries = own.items[start:start + RANK_BATCH]
@@ -270,46 +268,42 @@ def iter_rank_side(kind: str, *, model_id: str, top_n: int | None, floor: float 
         yield {q.listing.id: r for q, r in zip(queries, ranked, strict=True)}
 
 
-def _query(kind: str, obj: ListingBase, model_id: str) -> tuple[ranking.Prepared, np.ndarray | None]:
-    terms = _load_terms(kind, [obj.pk]).get(obj.pk)
-    vec = _load_vectors(kind, model_id, [obj.pk]).get(obj.pk)
+def _query(side: Side, obj: ListingBase, model_id: str) -> tuple[ranking.Prepared, np.ndarray | None]:
+    terms = _load_terms(side, [obj.pk]).get(obj.pk)
+    vec = _load_vectors(side, model_id, [obj.pk]).get(obj.pk)
     return ranking.prepare(ranking_listing(obj), terms), vec
 
 
-def listing_rank(*, kind: str, listing_id: int, reverse: bool = True) -> int:
+def listing_rank(*, side: Side, listing_id: int, reverse: bool = True) -> int:
     """Rank the other side for one published listing and store its suggestions.
 
     With `reverse`, the listings it suggests are queued to be ranked in turn, so the new
     listing also enters their lists. Returns the number of suggestions stored."""
-    obj = _published(kind).filter(pk=listing_id).first()
+    obj = _published(side).filter(pk=listing_id).first()
     if obj is None:
         return 0
     model_id = get_embedder().model_id
-    query, vec = _query(kind, obj, model_id)
+    query, vec = _query(side, obj, model_id)
     if vec is None:
-        listings_embed(kind=kind, objs=[obj])
-        query, vec = _query(kind, obj, model_id)
-    pool = pool_for(other_kind(kind), model_id).pool
+        listings_embed(side=side, objs=[obj])
+        query, vec = _query(side, obj, model_id)
+    pool = pool_for(side.other, model_id).pool
     cands = ranking.rank(query, vec, pool, weights=weights(), gaps=gaps_for(model_id),
                          top_n=settings.MATCHING_TOP_N, floor=settings.MATCHING_SCORE_FLOOR,
                          candidates=settings.MATCHING_CANDIDATES)
-    store_rankings(kind=kind, results={obj.pk: cands}, model_id=model_id)
+    store_rankings(side=side, results={obj.pk: cands}, model_id=model_id)
     if reverse and cands:
         from .tasks import listing_rank_only
 
         for c in cands:
-            listing_rank_only.delay_on_commit(other_kind(kind), c.id)
+            listing_rank_only.delay_on_commit(side.other.kind, c.id)
     return len(cands)
 
 
-def listing_index(*, kind: str, listing_id: int) -> int:
+def listing_index(*, side: Side, listing_id: int) -> int:
     """What publishing or editing triggers: embed (if needed), then rank."""
-    listing_embed(kind=kind, listing_id=listing_id)
-    return listing_rank(kind=kind, listing_id=listing_id)
-
-
-def _pair(kind: str, listing_id: int, other_id: int) -> tuple[int, int]:
-    return (listing_id, other_id) if kind == SCENARIO else (other_id, listing_id)
+    listing_embed(side=side, listing_id=listing_id)
+    return listing_rank(side=side, listing_id=listing_id)
 
 
 _ROW_FIELDS = ("id", "scenario_id", "capability_id", "status", "s2c_score", "s2c_rank", "c2s_score", "c2s_rank",
@@ -328,8 +322,8 @@ class _Row:
             setattr(self, k, values.get(k))
 
 
-def store_rankings(*, kind: str, results: dict[int, list[ranking.Candidate]], model_id: str) -> dict[str, int]:
-    """Upsert the suggestions of listings of `kind` ({listing_id: ranked candidates}).
+def store_rankings(*, side: Side, results: dict[int, list[ranking.Candidate]], model_id: str) -> dict[str, int]:
+    """Upsert the suggestions of listings of `side` ({listing_id: ranked candidates}).
 
     Only this direction's fields (s2c_* for needs, c2s_* for offerings) are written. Decided
     matches are left exactly as they are. Unchanged rows are not written, so a second run with
@@ -337,15 +331,14 @@ def store_rankings(*, kind: str, results: dict[int, list[ranking.Candidate]], mo
     rank; a suggestion ranked by neither side any more, with no interest, is deleted. The
     existing rows are locked (select_for_update) for the duration.
     """
-    prefix = PREFIX[kind]
-    other_prefix = PREFIX[other_kind(kind)]
-    side = "scenario_id" if kind == SCENARIO else "capability_id"
+    prefix = side.prefix
+    other_prefix = side.other.prefix
     ids = list(results)
     now = timezone.now()
     with transaction.atomic():
         existing: dict[tuple[int, int], _Row] = {}
         for start in range(0, len(ids), 2000):
-            rows = (Match.objects.select_for_update().filter(**{f"{side}__in": ids[start:start + 2000]})
+            rows = (Match.objects.select_for_update().filter(**{f"{side.fk_id}__in": ids[start:start + 2000]})
                     .values_list(*_ROW_FIELDS))
             for values in rows:
                 row = _Row(**dict(zip(_ROW_FIELDS, values, strict=True)))
@@ -358,7 +351,7 @@ def store_rankings(*, kind: str, results: dict[int, list[ranking.Candidate]], mo
         touched = set()
         for listing_id, cands in results.items():
             for rank_pos, c in enumerate(cands, start=1):
-                key = _pair(kind, listing_id, c.id)
+                key = side.pair(listing_id, c.id)
                 touched.add(key)
                 parts = {"dense": c.dense, "lexical": c.lexical, "structured": c.structured}
                 row = existing.get(key)
@@ -401,7 +394,7 @@ def store_rankings(*, kind: str, results: dict[int, list[ranking.Candidate]], mo
         _write_rows(updates, _WRITE_FIELDS, insert=False)
         if deletes:
             Match.objects.filter(pk__in=deletes).delete()
-        ListingVector.objects.filter(kind=kind, model_id=model_id, listing_id__in=ids).update(ranked_at=now)
+        ListingVector.objects.filter(kind=side.kind, model_id=model_id, listing_id__in=ids).update(ranked_at=now)
     return {"created": len(creates), "updated": len(updates), "deleted": len(deletes)}
 
 
@@ -434,12 +427,11 @@ def _write_rows(rows: list[_Row], fields: list[str], *, insert: bool) -> None:
             cursor.executemany(sql, params[start:start + 5000])
 
 
-def listing_unpublish(*, kind: str, listing_id: int) -> int:
+def listing_unpublish(*, side: Side, listing_id: int) -> int:
     """A listing left the published set: delete its undecided suggestions that nobody showed
     interest in. Decided matches and shortlisted ones stay, for the record."""
-    side = "scenario_id" if kind == SCENARIO else "capability_id"
     with transaction.atomic():
-        n, _detail = (Match.objects.filter(**{side: listing_id}, status=MatchStatus.SUGGESTED)
+        n, _detail = (Match.objects.filter(**{side.fk_id: listing_id}, status=MatchStatus.SUGGESTED)
                       .exclude(interests__isnull=False).delete())
     return n
 
@@ -456,7 +448,7 @@ def rerank_start(*, actor: User | None, reason: str = "") -> RerankJob:
             status__in=[RerankJob.Status.QUEUED, RerankJob.Status.RUNNING]).first()
         if active:
             return active
-        total = sum(_published(k).count() for k in KINDS)
+        total = sum(_published(k).count() for k in SIDES)
         job = RerankJob.objects.create(total=total, reason=(reason or "")[:200], created_by=actor)
         from .tasks import rerank_run as task
 
@@ -480,27 +472,27 @@ def rerank_run(*, job_id: int) -> RerankJob:
         return job
     embedder = get_embedder()
     model_id = embedder.model_id
-    objs = {k: list(_published(k).order_by("id")) for k in KINDS}
+    objs = {k: list(_published(k).order_by("id")) for k in SIDES}
     _progress(job, status=RerankJob.Status.RUNNING, started_at=timezone.now(), model_id=model_id,
               total=sum(len(v) for v in objs.values()), done=0, embedded=0, error="")
     try:
         embedded = 0
-        for kind in KINDS:
-            for start in range(0, len(objs[kind]), 64):
-                embedded += listings_embed(kind=kind, objs=objs[kind][start:start + 64])
+        for side in SIDES:
+            for start in range(0, len(objs[side]), 64):
+                embedded += listings_embed(side=side, objs=objs[side][start:start + 64])
                 _progress(job, embedded=embedded)
         pool_cache_clear()
         done = 0
-        for kind in KINDS:
+        for side in SIDES:
             ranked = 0
-            for results in iter_rank_side(kind, model_id=model_id, top_n=settings.MATCHING_TOP_N,
+            for results in iter_rank_side(side, model_id=model_id, top_n=settings.MATCHING_TOP_N,
                                           floor=settings.MATCHING_SCORE_FLOOR):
-                store_rankings(kind=kind, results=results, model_id=model_id)
+                store_rankings(side=side, results=results, model_id=model_id)
                 ranked += len(results)
                 done += len(results)
                 _progress(job, done=done)
             # listings published without a vector are counted as done: nothing to rank them with
-            done += len(objs[kind]) - ranked
+            done += len(objs[side]) - ranked
             _progress(job, done=done)
         _progress(job, status=RerankJob.Status.DONE, finished_at=timezone.now())
     except Exception as exc:
@@ -511,13 +503,13 @@ def rerank_run(*, job_id: int) -> RerankJob:
 
 # --- reconciling ------------------------------------------------------------------------------
 
-def listings_needing_index(kind: str) -> list[int]:
+def listings_needing_index(side: Side) -> list[int]:
     """Published listings with no vector for the current model and text, or never ranked."""
     model_id = get_embedder().model_id
-    have = {lid: (h, ranked) for lid, h, ranked in ListingVector.objects.filter(kind=kind, model_id=model_id)
+    have = {lid: (h, ranked) for lid, h, ranked in ListingVector.objects.filter(kind=side.kind, model_id=model_id)
             .values_list("listing_id", "text_hash", "ranked_at")}
     out = []
-    for obj in _published(kind).order_by("id"):
+    for obj in _published(side).order_by("id"):
         h, ranked = have.get(obj.pk, (None, None))
         if h != vector_hash(ranking_listing(obj)) or ranked is None:
             out.append(obj.pk)
@@ -529,9 +521,9 @@ def matching_reconcile() -> int:
     from .tasks import listing_index as task
 
     queued = 0
-    for kind in KINDS:
-        for pk in listings_needing_index(kind):
-            task.delay(kind, pk)
+    for side in SIDES:
+        for pk in listings_needing_index(side):
+            task.delay(side.kind, pk)
             queued += 1
     if queued:
         log.info("reconcile: queued %d listings", queued)

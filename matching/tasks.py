@@ -8,6 +8,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import DatabaseError, InterfaceError
 
+from core.side import side_of
 from matching.engine.embedders import EmbeddingUnavailable
 
 # Errors worth retrying: the database restarting or a lock timing out, the model not loading yet.
@@ -20,7 +21,7 @@ def listing_index(self, kind: str, listing_id: int) -> None:
     """Embed one published listing (skipped when unchanged), then rank it in both directions."""
     from .services import listing_index as service
 
-    service(kind=kind, listing_id=listing_id)
+    service(side=side_of(kind), listing_id=listing_id)
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True,
@@ -29,14 +30,14 @@ def listing_rank_only(self, kind: str, listing_id: int) -> None:
     """Re-rank one listing without cascading (queued for the listings a new one is suggested to)."""
     from .services import listing_rank as service
 
-    service(kind=kind, listing_id=listing_id, reverse=False)
+    service(side=side_of(kind), listing_id=listing_id, reverse=False)
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=6)
 def listing_unpublish(self, kind: str, listing_id: int) -> None:
     from .services import listing_unpublish as service
 
-    service(kind=kind, listing_id=listing_id)
+    service(side=side_of(kind), listing_id=listing_id)
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)

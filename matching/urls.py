@@ -5,7 +5,7 @@ from .views import officer, sides
 app_name = "matching"
 
 urlpatterns = [
-    path("workspace/<str:kind>/<int:pk>/candidates/", sides.listing_candidates, name="listing-candidates"),
+    path("workspace/<side:side>/<int:pk>/candidates/", sides.listing_candidates, name="listing-candidates"),
     path("workspace/matches/", sides.my_matches, name="my-matches"),
     path("matches/<int:pk>/", sides.match_detail, name="match-detail"),
     path("matches/<int:pk>/interest/", sides.match_interest, name="match-interest"),

@@ -1,6 +1,6 @@
 """API of listings (both sides) and lists (batches).
 
-The listing endpoints are written once, for a `kind`, and instantiated for needs here
+The listing endpoints are written once, for a `side`, and instantiated for needs here
 (`Scenario…Api`) and for capabilities in suppliers/apis.py. Every rule comes from
 scenarios.permissions and scenarios.services, the same functions the pages call:
 
@@ -26,7 +26,7 @@ from core.api.schema import BODY, LIST, api_operation
 from core.api.serializers import InputSerializer, ModelInputSerializer
 from core.api.views import Api
 from core.errors import DomainError, NotAllowed, NotFound
-from core.side import SCENARIO
+from core.side import SCENARIO, Side
 
 from .filters import BatchFilter, ScenarioFilter
 from .models import Batch, Language, ListingBase, ListingStatus, Scenario, TransitionBase
@@ -90,7 +90,7 @@ class ListingOutputSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     reference = serializers.CharField(help_text="Stable public number, e.g. S00042 or C00017.")
-    kind = serializers.CharField(source="KIND")
+    kind = serializers.CharField()
     title = serializers.CharField()
     description = serializers.CharField()
     field = FieldOutputSerializer()
@@ -235,14 +235,14 @@ SCENARIO_CREATE_EXAMPLE = {
 }
 
 
-# --- listing endpoints, written once per kind ---------------------------------------------------
+# --- listing endpoints, written once per side ---------------------------------------------------
 
 class ListingApi(Api):
-    kind: ClassVar[str]
+    side: ClassVar[Side]
     OutputSerializer: ClassVar[type[serializers.Serializer]]
 
     def listing(self, pk: int) -> ListingBase:
-        return access_listing(actor=self.request.user, kind=self.kind, listing_id=pk)
+        return access_listing(actor=self.request.user, side=self.side, listing_id=pk)
 
 
 class ListingListCreateApiBase(ListingApi):
@@ -250,12 +250,12 @@ class ListingListCreateApiBase(ListingApi):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
     def get(self, request):
-        return self.respond_page(self.OutputSerializer, listing_list_for_actor(actor=request.user, kind=self.kind))
+        return self.respond_page(self.OutputSerializer, listing_list_for_actor(actor=request.user, side=self.side))
 
     def post(self, request):
         data = self.validated(self.CreateInputSerializer)
         organization = self._posting_organization(data.pop("organization", None))
-        listing = listing_create(actor=request.user, kind=self.kind, organization=organization, data=data)
+        listing = listing_create(actor=request.user, side=self.side, organization=organization, data=data)
         return self.respond(self.OutputSerializer, listing, status.HTTP_201_CREATED)
 
     def _posting_organization(self, organization_id: int | None) -> Organization:
@@ -282,7 +282,7 @@ class ListingDetailUpdateApiBase(ListingApi):
 
     def patch(self, request, pk: int):
         # the edit permission first, so that a refused caller learns nothing about their input
-        listing = access_listing(actor=request.user, kind=self.kind, listing_id=pk, for_edit=True)
+        listing = access_listing(actor=request.user, side=self.side, listing_id=pk, for_edit=True)
         data = self.validated(self.UpdateInputSerializer, partial=True)
         return self.respond(self.OutputSerializer, listing_update(actor=request.user, listing=listing, data=data))
 
@@ -336,7 +336,7 @@ class ListingReturnApiBase(ListingTransitionApiBase):
         return listing_return(actor=self.request.user, listing=listing, comment=data["comment"])
 
 
-# --- documentation, shared by both kinds ----------------------------------------------------------
+# --- documentation, shared by both sides ----------------------------------------------------------
 
 READ_PERMISSIONS = ("Anyone, also anonymous. Published listings are public; a listing in any other status is "
                     "visible only to members of the posting organisation and to program officers (404 for anyone "
@@ -355,10 +355,10 @@ TRANSITION_DOCS = {
 }
 
 
-def listing_docs(*, kind: str, label: str, example: dict, create_example: dict, output: type,
+def listing_docs(*, side: Side, label: str, example: dict, create_example: dict, output: type,
                  create_input: type, update_input: type) -> dict[str, Any]:
-    """The schema of one kind's endpoints, keyed by endpoint, for extend_schema_view."""
-    tags = ["capabilities" if kind == "capability" else "scenarios"]
+    """The schema of one side's endpoints, keyed by endpoint, for extend_schema_view."""
+    tags = ["scenarios" if side.is_need else "capabilities"]
     docs: dict[str, Any] = {
         "list": api_operation(
             summary=f"List {label}s", tags=tags, errors=LIST, permissions=READ_PERMISSIONS,
@@ -411,13 +411,13 @@ def listing_docs(*, kind: str, label: str, example: dict, create_example: dict, 
     return docs
 
 
-SCENARIO_DOCS = listing_docs(kind=SCENARIO, label="scenario need", example=SCENARIO_EXAMPLE,
+SCENARIO_DOCS = listing_docs(side=SCENARIO, label="scenario need", example=SCENARIO_EXAMPLE,
                              create_example=SCENARIO_CREATE_EXAMPLE, output=ScenarioOutputSerializer,
                              create_input=ScenarioCreateInputSerializer, update_input=ScenarioUpdateInputSerializer)
 
 
 class _Scenario:
-    kind = SCENARIO
+    side = SCENARIO
     OutputSerializer = ScenarioOutputSerializer
     queryset = Scenario.objects.none()  # only for the schema's filter parameters; reads go through the selectors
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
-from core.side import KIND_LABELS, listing_model
+from core.side import SIDES, Side, side_of
 
 from .models import Batch, Field, Language
 from .selectors import ListingFilters
@@ -13,7 +13,7 @@ class PublicFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Keyword"), required=False, max_length=100)
     kind = forms.ChoiceField(label=_("Type"), required=False,
-                             choices=[("", _("All types"))] + list(KIND_LABELS.items()))
+                             choices=[("", _("All types"))] + [(s.kind, s.label) for s in SIDES])
     field = forms.ChoiceField(label=_("Field"), required=False)
     city = forms.CharField(label=_("City"), required=False, max_length=32)
     batch = forms.ModelChoiceField(label=_("List"), required=False, queryset=Batch.objects.all(),
@@ -27,7 +27,7 @@ class PublicFilterForm(forms.Form):
     def to_filters(self) -> ListingFilters:
         data = self.cleaned_data if self.is_valid() else {}
         batch = data.get("batch")
-        return ListingFilters(kind=data.get("kind", ""), field=data.get("field", ""), city=data.get("city", ""),
+        return ListingFilters(side=side_of(data["kind"]) if data.get("kind") else None, field=data.get("field", ""), city=data.get("city", ""),
                               batch=batch.pk if batch else None, q=data.get("q", ""))
 
 
@@ -70,8 +70,8 @@ _WIDGETS = {
 }
 
 
-def listing_form_class(kind: str) -> type[ListingFormBase]:
-    model = listing_model(kind)
+def listing_form_class(side: Side) -> type[ListingFormBase]:
+    model = side.model
     fields = [f for f in model.editable_fields() if f != "language"] + ["language"]
     return forms.modelform_factory(model, form=ListingFormBase, fields=fields,
                                    widgets={k: v for k, v in _WIDGETS.items() if k in fields})

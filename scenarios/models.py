@@ -6,6 +6,8 @@ the listing's `transitions` in the same transaction.
 """
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
@@ -13,6 +15,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.side import SCENARIO, Side
 from core.validators import validate_clean_text
 
 TITLE_MAX = 200
@@ -77,13 +80,6 @@ class Certification(models.TextChoices):
     NMPA_III = "nmpa_iii", _("NMPA class III registration")
 
 
-CERTIFICATION_RANK = {
-    Certification.NONE: 0,
-    Certification.NMPA_I: 1,
-    Certification.NMPA_II: 2,
-    Certification.NMPA_III: 3,
-}
-
 
 class Batch(models.Model):
     """A published list (清单) curated by officers, e.g. "2025 biomedicine application scenarios"."""
@@ -108,7 +104,7 @@ class Batch(models.Model):
 class ListingBase(models.Model):
     """What a need and an offering share. Writes go through scenarios.services."""
 
-    KIND: str = ""  # "scenario" or "capability": the name used in URLs, tasks and the API
+    SIDE: ClassVar[Side]  # which side of the platform: everything that differs between the two
     COMMON_FIELDS = ("title", "description", "field", "province", "city", "language",
                      "contact_name", "contact_phone", "contact_email")
     SIDE_FIELDS: tuple[str, ...] = ()
@@ -163,7 +159,12 @@ class ListingBase(models.Model):
     @property
     def reference(self) -> str:
         """A stable public number such as S00042 / C00017."""
-        return f"{self.KIND[:1].upper()}{self.pk:05d}" if self.pk else ""
+        return f"{self.SIDE.letter}{self.pk:05d}" if self.pk else ""
+
+    @property
+    def kind(self) -> str:
+        """The side's name ("scenario" or "capability"), as URLs and the API spell it."""
+        return self.SIDE.kind
 
     @property
     def region(self) -> str:
@@ -202,7 +203,7 @@ class TransitionBase(models.Model):
 class Scenario(ListingBase):
     """A need (场景机会) posted by a hospital, CDC, pharma R&D unit or elderly-care home."""
 
-    KIND = "scenario"
+    SIDE = SCENARIO
     SIDE_FIELDS = ("budget_min", "budget_max", "deadline", "deployment", "required_certification")
 
     budget_min = models.DecimalField(_("budget from (10k CNY)"), max_digits=10, decimal_places=1,

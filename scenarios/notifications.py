@@ -16,7 +16,7 @@ Action = TransitionBase.Action
 
 def listing_link(listing: ListingBase) -> str:
     try:
-        return reverse("scenarios:listing-detail", kwargs={"kind": listing.KIND, "pk": listing.pk})
+        return reverse("scenarios:listing-detail", kwargs={"side": listing.SIDE, "pk": listing.pk})
     except NoReverseMatch:
         return ""
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import Actor, user_is_member, user_is_officer, user_organization_ids
 from core.errors import InvalidTransition, NotAllowed, NotFound
-from core.side import listing_model
+from core.side import Side
 
 from .models import ListingBase, ListingStatus
 
@@ -31,8 +31,8 @@ def listing_visible_q(*, actor: Actor) -> Q:
     return q
 
 
-def listing_visible_queryset(*, actor: Actor, kind: str) -> QuerySet[ListingBase]:
-    return listing_model(kind).objects.filter(listing_visible_q(actor=actor))
+def listing_visible_queryset(*, actor: Actor, side: Side) -> QuerySet[ListingBase]:
+    return side.model.objects.filter(listing_visible_q(actor=actor))
 
 
 def can_view_listing(*, actor: Actor, listing: ListingBase) -> bool:
@@ -65,9 +65,9 @@ def check_can_edit(*, actor: Actor, listing: ListingBase) -> None:
         raise InvalidTransition(_("An archived listing cannot be edited."))
 
 
-def access_listing(*, actor: Actor, kind: str, listing_id: int, for_edit: bool = False) -> ListingBase:
+def access_listing(*, actor: Actor, side: Side, listing_id: int, for_edit: bool = False) -> ListingBase:
     """Fetch a listing `actor` may see (NotFound otherwise); with for_edit, one they may edit."""
-    model = listing_model(kind)
+    model = side.model
     listing = model.objects.select_related("organization", "field", "batch").filter(pk=listing_id).first()
     if listing is None or not can_view_listing(actor=actor, listing=listing):
         raise NotFound(_("No such listing."))
@@ -82,10 +82,10 @@ def can_manage_listing(*, actor: Actor, listing: ListingBase) -> bool:
     return user_is_officer(user=actor) or user_is_member(user=actor, organization_id=listing.organization_id)
 
 
-def access_listing_workspace(*, actor: Actor, kind: str, listing_id: int) -> ListingBase:
+def access_listing_workspace(*, actor: Actor, side: Side, listing_id: int) -> ListingBase:
     """Fetch a listing for its workspace page: NotFound for anyone but its owners and officers
     (a published listing's public page is scenarios:listing-detail)."""
-    listing = access_listing(actor=actor, kind=kind, listing_id=listing_id)
+    listing = access_listing(actor=actor, side=side, listing_id=listing_id)
     if not can_manage_listing(actor=actor, listing=listing):
         raise NotFound(_("No such listing."))
     return listing

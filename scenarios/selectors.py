@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import Actor, user_organization_ids
 from core.errors import NotFound
-from core.side import CAPABILITY, KINDS, SCENARIO, listing_model
+from core.side import SIDES, Side
 
 from .models import Batch, Field, ListingBase, ListingStatus, TransitionBase
 from .permissions import listing_visible_q
@@ -20,7 +20,7 @@ PUBLIC_COLUMNS = ("id", "title", "field_id", "organization__name", "city", "prov
 
 @dataclass(frozen=True)
 class ListingFilters:
-    kind: str = ""          # "", "scenario" or "capability"
+    side: Side | None = None  # one side only, or both
     field: str = ""         # Field.code
     city: str = ""
     batch: int | None = None
@@ -39,8 +39,8 @@ def keyword_q(q: str) -> Q:
     return cond
 
 
-def _filtered(kind: str, filters: ListingFilters, base: Q) -> QuerySet[ListingBase]:
-    qs = listing_model(kind).objects.filter(base)
+def _filtered(side: Side, filters: ListingFilters, base: Q) -> QuerySet[ListingBase]:
+    qs = side.model.objects.filter(base)
     if filters.field:
         qs = qs.filter(field__code=filters.field)
     if filters.city:
@@ -56,28 +56,28 @@ def public_listing_rows(*, filters: ListingFilters) -> QuerySet:
     """Published needs and capabilities as one table (dict rows with a `kind` column), newest
     first, like a published provincial list."""
     published = Q(status=ListingStatus.PUBLISHED)
-    kinds = [filters.kind] if filters.kind in KINDS else list(KINDS)
+    sides = [filters.side] if filters.side else list(SIDES)
     parts = [
-        _filtered(k, filters, published).annotate(kind=Value(k, output_field=CharField()))
+        _filtered(s, filters, published).annotate(kind=Value(s.kind, output_field=CharField()))
         .values(*PUBLIC_COLUMNS, "kind").order_by()
-        for k in kinds
+        for s in sides
     ]
     qs = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
     return qs.order_by("-published_at", "kind", "-id")
 
 
-def listing_list_for_actor(*, actor: Actor, kind: str, filters: ListingFilters | None = None,
+def listing_list_for_actor(*, actor: Actor, side: Side, filters: ListingFilters | None = None,
                            organization_id: int | None = None) -> QuerySet[ListingBase]:
-    """Listings of one kind that `actor` may see, filtered."""
-    qs = _filtered(kind, filters or ListingFilters(), listing_visible_q(actor=actor))
+    """Listings of one side that `actor` may see, filtered."""
+    qs = _filtered(side, filters or ListingFilters(), listing_visible_q(actor=actor))
     if organization_id is not None:
         qs = qs.filter(organization_id=organization_id)
     return qs.select_related("organization", "field", "batch")
 
 
-def review_queue(*, kind: str) -> QuerySet[ListingBase]:
-    """Submitted listings of one kind, oldest first (officers only; the caller checks)."""
-    return (listing_model(kind).objects.filter(status=ListingStatus.SUBMITTED)
+def review_queue(*, side: Side) -> QuerySet[ListingBase]:
+    """Submitted listings of one side, oldest first (officers only; the caller checks)."""
+    return (side.model.objects.filter(status=ListingStatus.SUBMITTED)
             .select_related("organization", "field").order_by("submitted_at", "id"))
 
 
@@ -92,40 +92,37 @@ def batch_list() -> QuerySet[Batch]:
 def batch_field_counts(*, batch: Batch) -> list[dict]:
     """Per field: how many published needs and capabilities the list holds."""
     counts: dict[int, dict] = {}
-    for kind in KINDS:
-        rows = (listing_model(kind).objects.filter(batch=batch, status=ListingStatus.PUBLISHED)
+    for side in SIDES:
+        rows = (side.model.objects.filter(batch=batch, status=ListingStatus.PUBLISHED)
                 .values("field_id").annotate(n=Count("id")))
         for row in rows:
-            counts.setdefault(row["field_id"], {SCENARIO: 0, CAPABILITY: 0})[kind] = row["n"]
+            counts.setdefault(row["field_id"], {s.kind: 0 for s in SIDES})[side.kind] = row["n"]
     fields = {f.pk: f for f in Field.objects.filter(pk__in=counts)}
-    return [{"field": fields[fid], SCENARIO: c[SCENARIO], CAPABILITY: c[CAPABILITY]}
+    return [{"field": fields[fid], **c}
             for fid, c in sorted(counts.items(), key=lambda kv: fields[kv[0]].order)]
 
 
 def city_choices() -> list[str]:
     """Cities that have at least one published listing."""
     cities: set[str] = set()
-    for kind in KINDS:
-        cities.update(listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED)
+    for side in SIDES:
+        cities.update(side.model.objects.filter(status=ListingStatus.PUBLISHED)
                       .exclude(city="").values_list("city", flat=True).distinct())
     return sorted(cities)
 
 
-def field_list() -> QuerySet[Field]:
-    return Field.objects.all()
 
-
-def listing_list_mine(*, actor: Actor, kind: str, status: str = "") -> QuerySet[ListingBase]:
-    """Listings of one kind posted by the actor's organisations (any status), newest change first."""
-    qs = listing_model(kind).objects.filter(organization_id__in=user_organization_ids(user=actor))
+def listing_list_mine(*, actor: Actor, side: Side, status: str = "") -> QuerySet[ListingBase]:
+    """Listings of one side posted by the actor's organisations (any status), newest change first."""
+    qs = side.model.objects.filter(organization_id__in=user_organization_ids(user=actor))
     if status:
         qs = qs.filter(status=status)
     return qs.select_related("organization", "field", "batch").order_by("-updated_at", "-id")
 
 
-def listing_status_counts(*, actor: Actor, kind: str) -> dict[str, int]:
-    """How many of the actor's organisations' listings of `kind` are in each status."""
-    rows = (listing_model(kind).objects.filter(organization_id__in=user_organization_ids(user=actor))
+def listing_status_counts(*, actor: Actor, side: Side) -> dict[str, int]:
+    """How many of the actor's organisations' listings of `side` are in each status."""
+    rows = (side.model.objects.filter(organization_id__in=user_organization_ids(user=actor))
             .values("status").annotate(n=Count("id")))
     return {row["status"]: row["n"] for row in rows}
 
@@ -143,37 +140,36 @@ def listing_last_return(*, listing: ListingBase):
 
 
 def review_queue_count() -> int:
-    return sum(listing_model(k).objects.filter(status=ListingStatus.SUBMITTED).count() for k in KINDS)
+    return sum(k.model.objects.filter(status=ListingStatus.SUBMITTED).count() for k in SIDES)
 
 
 def listing_counts_by_field() -> list[dict]:
     """Published needs and capabilities per field, every field listed (for the dashboard)."""
     counts: dict[int, dict[str, int]] = {}
-    for kind in KINDS:
-        rows = (listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED)
+    for side in SIDES:
+        rows = (side.model.objects.filter(status=ListingStatus.PUBLISHED)
                 .values("field_id").annotate(n=Count("id")))
         for row in rows:
-            counts.setdefault(row["field_id"], {})[kind] = row["n"]
-    return [{"field": f, SCENARIO: counts.get(f.pk, {}).get(SCENARIO, 0),
-             CAPABILITY: counts.get(f.pk, {}).get(CAPABILITY, 0)} for f in Field.objects.all()]
+            counts.setdefault(row["field_id"], {})[side.kind] = row["n"]
+    return [{"field": f, **{s.kind: counts.get(f.pk, {}).get(s.kind, 0) for s in SIDES}} for f in Field.objects.all()]
 
 
 def listing_counts_by_city(*, limit: int = 15) -> list[dict]:
     """Published needs and capabilities per city, the busiest `limit` cities first."""
     counts: dict[str, dict[str, int]] = {}
-    for kind in KINDS:
-        rows = (listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED)
+    for side in SIDES:
+        rows = (side.model.objects.filter(status=ListingStatus.PUBLISHED)
                 .values("city").annotate(n=Count("id")))
         for row in rows:
-            counts.setdefault(row["city"] or "", {})[kind] = row["n"]
-    out = [{"city": city, SCENARIO: c.get(SCENARIO, 0), CAPABILITY: c.get(CAPABILITY, 0)}
-           for city, c in counts.items()]
-    out.sort(key=lambda r: (-(r[SCENARIO] + r[CAPABILITY]), r["city"]))
+            counts.setdefault(row["city"] or "", {})[side.kind] = row["n"]
+    out = [{"city": city, **{s.kind: c.get(s.kind, 0) for s in SIDES}} for city, c in counts.items()]
+    out.sort(key=lambda r: (-sum(r[s.kind] for s in SIDES), r["city"]))
     return out[:limit]
 
 
 def listing_published_counts() -> dict[str, int]:
-    return {kind: listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED).count() for kind in KINDS}
+    """{"scenario": n, "capability": n}: published listings per side."""
+    return {side.kind: side.model.objects.filter(status=ListingStatus.PUBLISHED).count() for side in SIDES}
 def field_by_name(*, value: str) -> Field | None:
     """A field by its code or any of its three names (case-insensitive for code and English)."""
     value = (value or "").strip()

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization, User
 from accounts.selectors import user_is_member, user_is_officer
 from core.errors import DomainError, InvalidTransition, NotAllowed, NotFound
-from core.side import listing_model
+from core.side import Side
 from core.text import detect_language, search_terms
 from matching import hooks as matching_hooks
 
@@ -99,7 +99,7 @@ def _record(listing: ListingBase, *, actor: User | None, action: str, from_statu
                                to_status=listing.status, comment=comment)
 
 
-def listing_build(*, kind: str, organization: Organization, data: dict[str, Any], actor: User | None = None,
+def listing_build(*, side: Side, organization: Organization, data: dict[str, Any], actor: User | None = None,
                   status: str = S.DRAFT, bulk: bool = False) -> ListingBase:
     """An unsaved listing of `organization` with `data` applied and validated: the one rule behind
     listing_create and listings_publish_bulk. Only editable fields; province and city default to
@@ -112,7 +112,7 @@ def listing_build(*, kind: str, organization: Organization, data: dict[str, Any]
     and the check constraints (Scenario.clean() tests the same conditions in Python)."""
     if organization.is_agency:
         raise NotAllowed(_("A government agency does not post needs or capabilities."))
-    model = listing_model(kind)
+    model = side.model
     listing = model(organization=organization, created_by=actor, status=status)
     listing.province = organization.province
     listing.city = organization.city
@@ -128,11 +128,11 @@ def listing_build(*, kind: str, organization: Organization, data: dict[str, Any]
 
 
 @transaction.atomic
-def listing_create(*, actor: User, kind: str, organization: Organization, data: dict[str, Any]) -> ListingBase:
+def listing_create(*, actor: User, side: Side, organization: Organization, data: dict[str, Any]) -> ListingBase:
     """Create a draft owned by `organization`, of which `actor` must be a member."""
     if not user_is_member(user=actor, organization_id=organization.pk):
         raise NotAllowed(_("You can only post for an organisation you are a member of."))
-    listing = listing_build(kind=kind, organization=organization, data=data, actor=actor)
+    listing = listing_build(side=side, organization=organization, data=data, actor=actor)
     listing.save()
     _record(listing, actor=actor, action=Action.CREATE, from_status="")
     return listing
@@ -150,7 +150,7 @@ def listing_update(*, actor: User, listing: ListingBase, data: dict[str, Any]) -
     locked.save()
     _record(locked, actor=actor, action=Action.EDIT, from_status=locked.status)
     if locked.status == S.PUBLISHED:
-        matching_hooks.listing_changed(kind=locked.KIND, listing_id=locked.pk)
+        matching_hooks.listing_changed(side=locked.SIDE, listing_id=locked.pk)
     return locked
 
 
@@ -196,9 +196,9 @@ def _transition(*, actor: User | None, listing: ListingBase, action: str, commen
         locked.save(update_fields=fields)
         _record(locked, actor=actor, action=action, from_status=from_status, comment=comment)
         if action == Action.PUBLISH:
-            matching_hooks.listing_changed(kind=locked.KIND, listing_id=locked.pk)
+            matching_hooks.listing_changed(side=locked.SIDE, listing_id=locked.pk)
         elif from_status == S.PUBLISHED:
-            matching_hooks.listing_withdrawn(kind=locked.KIND, listing_id=locked.pk)
+            matching_hooks.listing_withdrawn(side=locked.SIDE, listing_id=locked.pk)
         from . import notifications
 
         notifications.listing_transitioned(listing=locked, action=action, actor=actor, comment=comment)
@@ -256,7 +256,7 @@ def validation_messages(exc: ValidationError) -> dict[str, list[str]]:
 class ListingDraft:
     """One listing of a bulk publication: an imported row."""
 
-    kind: str
+    side: Side
     organization: Organization
     data: dict[str, Any]
     number: int | None = None   # its number in the list; the next free one when None
@@ -272,11 +272,11 @@ class BulkInvalid(DomainError):
         self.errors = errors
 
 
-def listing_error_messages(kind: str, exc: Exception) -> list[str]:
+def listing_error_messages(side: Side, exc: Exception) -> list[str]:
     """Readable messages, each prefixed with the field's name, from what listing_build raises."""
     if not isinstance(exc, ValidationError):
         return [str(exc)]
-    model = listing_model(kind)
+    model = side.model
     out = []
     for name, messages in validation_messages(exc).items():
         try:
@@ -309,10 +309,10 @@ def listings_publish_bulk(*, actor: User, drafts: list[ListingDraft], batch: Bat
     built: list[ListingBase | None] = []  # None where a draft is invalid: keeps indices aligned
     for i, draft in enumerate(drafts):
         try:
-            built.append(listing_build(kind=draft.kind, organization=draft.organization, data=draft.data,
+            built.append(listing_build(side=draft.side, organization=draft.organization, data=draft.data,
                                        actor=actor, status=S.SUBMITTED, bulk=True))
         except (ValidationError, DomainError) as exc:
-            errors[i] = listing_error_messages(draft.kind, exc)
+            errors[i] = listing_error_messages(draft.side, exc)
             built.append(None)
     with transaction.atomic():
         if batch is not None:
@@ -327,9 +327,9 @@ def listings_publish_bulk(*, actor: User, drafts: list[ListingDraft], batch: Bat
             listing.submitted_at = listing.published_at = now
             listing.batch = batch
         created: list[ListingBase] = []
-        for kind in dict.fromkeys(d.kind for d in drafts):
-            model = listing_model(kind)
-            mine = [(d, obj) for d, obj in zip(drafts, valid, strict=True) if d.kind == kind]
+        for side in dict.fromkeys(d.side for d in drafts):
+            model = side.model
+            mine = [(d, obj) for d, obj in zip(drafts, valid, strict=True) if d.side is side]
             objs = model.objects.bulk_create([obj for _d, obj in mine], batch_size=500)
             transition = model._meta.get_field("transitions").related_model
             history = []
@@ -343,17 +343,17 @@ def listings_publish_bulk(*, actor: User, drafts: list[ListingDraft], batch: Bat
             created += objs
         _bulk_notify(created, actor=actor, comment=comment)
         matching_hooks.listings_published(
-            actor=actor, listings={k: [o.pk for o in created if o.KIND == k] for k in dict.fromkeys(
-                o.KIND for o in created)})
+            actor=actor, listings={k: [o.pk for o in created if o.SIDE is k] for k in dict.fromkeys(
+                o.SIDE for o in created)})
     return created
 
 
 def _bulk_numbers(drafts: list[ListingDraft], built: list[ListingBase | None], batch: Batch,
                   errors: dict[int, list[str]]) -> None:
-    for kind in dict.fromkeys(d.kind for d in drafts):
-        used = set(listing_model(kind).objects.filter(batch=batch).exclude(number=None)
+    for side in dict.fromkeys(d.side for d in drafts):
+        used = set(side.model.objects.filter(batch=batch).exclude(number=None)
                    .values_list("number", flat=True))
-        mine = [i for i, d in enumerate(drafts) if d.kind == kind]
+        mine = [i for i, d in enumerate(drafts) if d.side is side]
         for i in mine:
             n = drafts[i].number
             if n is None:

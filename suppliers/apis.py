@@ -63,14 +63,14 @@ CAPABILITY_CREATE_EXAMPLE = {
     "maturity": "registered", "certification": "nmpa_iii", "deployment": "either",
     "reference_deployments": "已在省内三家三甲医院部署",
 }
-CAPABILITY_DOCS = listing_docs(kind=CAPABILITY, label="capability", example=CAPABILITY_EXAMPLE,
+CAPABILITY_DOCS = listing_docs(side=CAPABILITY, label="capability", example=CAPABILITY_EXAMPLE,
                                create_example=CAPABILITY_CREATE_EXAMPLE, output=CapabilityOutputSerializer,
                                create_input=CapabilityCreateInputSerializer,
                                update_input=CapabilityUpdateInputSerializer)
 
 
 class _Capability:
-    kind = CAPABILITY
+    side = CAPABILITY
     OutputSerializer = CapabilityOutputSerializer
     queryset = Capability.objects.none()  # only for the schema's filter parameters; reads go through the selectors
 

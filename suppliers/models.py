@@ -5,6 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.side import CAPABILITY
 from core.validators import validate_clean_text
 from scenarios.models import Certification, Deployment, ListingBase, TransitionBase
 
@@ -18,7 +19,7 @@ class Maturity(models.TextChoices):
 
 
 class Capability(ListingBase):
-    KIND = "capability"
+    SIDE = CAPABILITY
     SIDE_FIELDS = ("maturity", "certification", "deployment", "reference_deployments")
 
     maturity = models.CharField(_("maturity"), max_length=20, choices=Maturity.choices,

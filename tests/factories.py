@@ -5,7 +5,7 @@ import factory
 
 from accounts.models import Membership, Organization, User
 from accounts.services import officer_grant
-from core.side import SCENARIO
+from core.side import SCENARIO, Side
 from scenarios.models import Field, ListingStatus
 from scenarios.services import listing_create, listing_publish, listing_return, listing_submit
 
@@ -56,11 +56,11 @@ def field(code: str = "smart-imaging") -> Field:
     return Field.objects.get(code=code)
 
 
-def listing_data(kind: str = SCENARIO, **overrides) -> dict:
+def listing_data(side: Side = SCENARIO, **overrides) -> dict:
     data = {
-        "title": "肺结节CT影像辅助诊断" if kind == SCENARIO else "肺结节CT智能检测软件",
+        "title": "肺结节CT影像辅助诊断" if side.is_need else "肺结节CT智能检测软件",
         "description": ("体检中心每天大量低剂量CT，需要自动检出肺结节并与历史片对比，数据不得离开医院。"
-                        if kind == SCENARIO else
+                        if side == SCENARIO else
                         "深度学习检出实性与亚实性肺结节，已获第三类医疗器械注册证，可院内私有化部署。"),
         "field": field(),
         "contact_name": "张医生", "contact_phone": "020-12345678", "contact_email": "contact@example.org",
@@ -69,10 +69,10 @@ def listing_data(kind: str = SCENARIO, **overrides) -> dict:
     return data
 
 
-def make_listing(*, kind: str, org: Organization, author: User, status: str = ListingStatus.DRAFT,
+def make_listing(*, side: Side, org: Organization, author: User, status: str = ListingStatus.DRAFT,
                  officer: User | None = None, **overrides):
     """A listing brought to `status` through the workflow services."""
-    listing = listing_create(actor=author, kind=kind, organization=org, data=listing_data(kind, **overrides))
+    listing = listing_create(actor=author, side=side, organization=org, data=listing_data(side, **overrides))
     if status == ListingStatus.DRAFT:
         return listing
     listing = listing_submit(actor=author, listing=listing)

@@ -17,9 +17,9 @@ from decimal import Decimal, InvalidOperation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from core.side import CAPABILITY, KIND_LIST_NAMES, SCENARIO
+from core.side import CAPABILITY, SCENARIO, Side
 
-BOTH = ""
+BOTH = None
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Column:
     label: Promise          # what the mapping step shows
     max_length: int
     required: bool = False
-    side: str = BOTH        # SCENARIO / CAPABILITY when only one side uses it
+    side: Side | None = BOTH  # SCENARIO / CAPABILITY when only one side uses it
     synonyms: tuple[str, ...] = ()
 
 
@@ -167,10 +167,10 @@ _KINDS = {
     CAPABILITY: ("供给能力", "能力供给", "供给", "能力", "供给能力项目", "capability", "supply", "offering",
                  "supply capability"),
 }
-_KIND_WORDS = {_key(w): kind for kind, words in _KINDS.items() for w in (*words, KIND_LIST_NAMES[kind])}
+_KIND_WORDS = {_key(w): side for side, words in _KINDS.items() for w in (*words, side.list_name)}
 
 
-def parse_kind(text: str) -> str | None:
+def parse_kind(text: str) -> Side | None:
     return _KIND_WORDS.get(_key(text))
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import user_is_officer
 from core.errors import NotAllowed, NotFound
-from core.side import KIND_LIST_NAMES, KINDS, listing_model
+from core.side import SIDES
 from matching.models import Match, MatchEvent, MatchStatus
 from scenarios.models import Batch, ListingBase, ListingStatus
 from transfer import columns as C
@@ -50,12 +50,12 @@ def _format(fmt: str) -> str:
 
 def listing_row(listing: ListingBase) -> list[object]:
     """A listing as the cells of the import layout (columns.EXPORT_KEYS)."""
-    kind = listing.KIND
+    side = listing.SIDE
     org = listing.organization
     values: dict[str, object] = {
         "number": listing.number,
         "title": listing.title,
-        "kind": KIND_LIST_NAMES[kind],
+        "kind": side.list_name,
         "field": listing.field.name_zh_hans,
         "organization": org.name,
         "city": listing.city,
@@ -68,7 +68,7 @@ def listing_row(listing: ListingBase) -> list[object]:
         "organization_kind": C.ORGANIZATION_KIND_WORDS.get(org.kind, org.kind),
         "deployment": C.DEPLOYMENT_WORDS.get(listing.deployment, ""),
     }
-    if kind == "scenario":
+    if side.is_need:
         values.update(budget_min=listing.budget_min, budget_max=listing.budget_max, deadline=listing.deadline,
                       required_certification=C.CERTIFICATION_WORDS.get(listing.required_certification, ""))
     else:
@@ -81,8 +81,8 @@ def listing_row(listing: ListingBase) -> list[object]:
 def batch_listings(*, batch: Batch) -> list[ListingBase]:
     """The published listings of a list: needs first, then capabilities, each by number."""
     out: list[ListingBase] = []
-    for kind in KINDS:
-        out += list(listing_model(kind).objects.filter(batch=batch, status=ListingStatus.PUBLISHED)
+    for side in SIDES:
+        out += list(side.model.objects.filter(batch=batch, status=ListingStatus.PUBLISHED)
                     .select_related("organization", "field").order_by("number", "id"))
     return out
 

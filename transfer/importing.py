@@ -35,7 +35,7 @@ from accounts.selectors import user_is_officer
 from accounts.services import organization_build_unverified, organizations_create_unverified
 from core.errors import DomainError, NotAllowed
 from core.regions import province_of
-from core.side import CAPABILITY, KIND_LIST_NAMES, KINDS, SCENARIO, listing_model
+from core.side import CAPABILITY, SCENARIO, SIDES, Side
 from core.validators import validate_clean_text
 from scenarios.models import Batch, Field, ListingStatus
 from scenarios.services import (
@@ -57,7 +57,7 @@ SIDE_LABEL = {SCENARIO: _("a scenario need"), CAPABILITY: _("a capability")}
 @dataclass
 class RowReport:
     row: int                           # the spreadsheet's row number
-    kind: str = ""
+    side: Side | None = None
     title: str = ""
     organization: str = ""
     field_name: str = ""
@@ -73,8 +73,12 @@ class RowReport:
         return not self.errors
 
     @property
+    def kind(self) -> str:
+        return self.side.kind if self.side else ""
+
+    @property
     def kind_label(self) -> str:
-        return KIND_LIST_NAMES.get(self.kind, "")
+        return self.side.list_name if self.side else ""
 
 
 @dataclass
@@ -105,7 +109,7 @@ class ImportReport:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {k: sum(1 for r in self.rows if r.kind == k) for k in KINDS}
+        return {s.kind: sum(1 for r in self.rows if r.side is s) for s in SIDES}
 
     def problems(self) -> list[str]:
         """Every problem as one line ("row 7: …"), for commands and logs."""
@@ -196,20 +200,20 @@ class _Lookup:
                 key = _norm_org(org.name)
                 if key in missing:
                     self.orgs[key] = org
-        self.existing: dict[tuple[str, int, str], Any] = {}
+        self.existing: dict[tuple[Side, int, str], Any] = {}
         org_ids = [o.pk for o in self.orgs.values()]
-        for kind in KINDS:
-            model = listing_model(kind)
+        for side in SIDES:
+            model = side.model
             for start in range(0, len(org_ids), 500):
                 rows = (model.objects.filter(organization_id__in=org_ids[start:start + 500])
                         .exclude(status=ListingStatus.ARCHIVED).values_list("id", "organization_id", "title"))
                 for pk, org_id, title in rows:
-                    self.existing.setdefault((kind, org_id, _norm_title(title)), model(pk=pk))
+                    self.existing.setdefault((side, org_id, _norm_title(title)), model(pk=pk))
 
 
 def _check_row(report: RowReport, values: dict[str, str], *, lookup: _Lookup, new_orgs: dict[str, Organization],
-               with_batch: bool) -> tuple[str, Organization | None, dict[str, Any], int | None]:
-    """Check one row's values; fill `report`. Returns (kind, organisation, listing data, number)."""
+               with_batch: bool) -> tuple[Side | None, Organization | None, dict[str, Any], int | None]:
+    """Check one row's values; fill `report`. Returns (side, organisation, listing data, number)."""
     warnings = report.warnings
 
     def fail(key: str, message: object) -> None:
@@ -230,12 +234,12 @@ def _check_row(report: RowReport, values: dict[str, str], *, lookup: _Lookup, ne
         if not values.get(key):
             fail(key, _("%(column)s: a value is required.") % {"column": C.BY_KEY[key].header})
 
-    kind = C.parse_kind(values.get("kind", "")) if values.get("kind") else None
-    if values.get("kind") and kind is None:
+    side = C.parse_kind(values.get("kind", "")) if values.get("kind") else None
+    if values.get("kind") and side is None:
         fail("kind", _("%(column)s: unknown type “%(value)s”; use %(a)s or %(b)s.")
              % {"column": C.BY_KEY["kind"].header, "value": values["kind"],
-                             "a": KIND_LIST_NAMES[SCENARIO], "b": KIND_LIST_NAMES[CAPABILITY]})
-    report.kind = kind or ""
+                             "a": SCENARIO.list_name, "b": CAPABILITY.list_name})
+    report.side = side
     data: dict[str, Any] = {}
     report.title = values.get("title", "")
     data["title"] = values.get("title", "")
@@ -263,16 +267,13 @@ def _check_row(report: RowReport, values: dict[str, str], *, lookup: _Lookup, ne
             data["language"] = code
 
     # the columns of one side only: ignored, with a warning, on a row of the other side
-    if kind:
+    if side:
         for key, value in values.items():
-            side = C.BY_KEY[key].side
-            if value and side and side != kind:
+            only = C.BY_KEY[key].side
+            if value and only and only is not side:
                 warnings.append(str(_("%(column)s applies only to %(side)s; ignored on this row.")
-                                    % {"column": C.BY_KEY[key].header, "side": SIDE_LABEL[side]}))
-    if kind == SCENARIO:
-        _scenario_values(values, data, fail)
-    elif kind == CAPABILITY:
-        _capability_values(values, data, fail)
+                                    % {"column": C.BY_KEY[key].header, "side": SIDE_LABEL[only]}))
+        (_scenario_values if side.is_need else _capability_values)(values, data, fail)
     deployment = values.get("deployment", "")
     if deployment:
         code = C.parse_deployment(deployment)
@@ -290,7 +291,7 @@ def _check_row(report: RowReport, values: dict[str, str], *, lookup: _Lookup, ne
                  % {"column": C.BY_KEY["number"].header, "value": values["number"]})
     report.number = values.get("number", "")
 
-    org = _row_organization(report, values, kind, lookup=lookup, new_orgs=new_orgs)
+    org = _row_organization(report, values, side, lookup=lookup, new_orgs=new_orgs)
     city = values.get("city", "")
     report.city = city
     if city:
@@ -298,7 +299,7 @@ def _check_row(report: RowReport, values: dict[str, str], *, lookup: _Lookup, ne
         data["province"] = values.get("province") or province_of(city) or (org.province if org else "")
     elif values.get("province"):
         data["province"] = values["province"]
-    return kind or "", org, data, number
+    return side, org, data, number
 
 
 def _scenario_values(values: dict[str, str], data: dict[str, Any], fail) -> None:
@@ -362,7 +363,7 @@ def _capability_values(values: dict[str, str], data: dict[str, Any], fail) -> No
         data["reference_deployments"] = values["reference_deployments"]
 
 
-def _row_organization(report: RowReport, values: dict[str, str], kind: str | None, *, lookup: _Lookup,
+def _row_organization(report: RowReport, values: dict[str, str], side: Side | None, *, lookup: _Lookup,
                       new_orgs: dict[str, Organization]) -> Organization | None:
     name = values.get("organization", "").strip()
     report.organization = name
@@ -394,7 +395,7 @@ def _row_organization(report: RowReport, values: dict[str, str], kind: str | Non
     city = values.get("city", "")
     try:
         org = organization_build_unverified(
-            name=name, kind=declared or DEFAULT_ORG_KIND.get(kind or SCENARIO),
+            name=name, kind=declared or DEFAULT_ORG_KIND[side or SCENARIO],
             province=values.get("province") or province_of(city), city=city)
     except (ValidationError, DomainError) as exc:
         messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
@@ -438,46 +439,46 @@ def _check(*, sheet: Sheet, report: ImportReport, mapping: dict[int, str], with_
             if i in mapping:
                 row.warnings.append(str(_("%(column)s holds a formula; its text is imported, never its result.")
                                         % {"column": sheet.headers[i] if i < len(sheet.headers) else i + 1}))
-        kind, org, data, number = _check_row(row, values, lookup=lookup, new_orgs=new_orgs, with_batch=with_batch)
+        side, org, data, number = _check_row(row, values, lookup=lookup, new_orgs=new_orgs, with_batch=with_batch)
         bad_keys = row.bad_keys
-        if kind and org is not None and data.get("title"):
-            dup_key = (kind, _norm_org(org.name), _norm_title(data["title"]))
+        if side and org is not None and data.get("title"):
+            dup_key = (side, _norm_org(org.name), _norm_title(data["title"]))
             if dup_key in seen:
                 row.errors.append(str(_("Duplicate of row %(row)d: same organisation, type and name.")
                                       % {"row": seen[dup_key]}))
             else:
                 seen[dup_key] = row.row
-            existing = lookup.existing.get((kind, org.pk, _norm_title(data["title"]))) if org.pk else None
+            existing = lookup.existing.get((side, org.pk, _norm_title(data["title"]))) if org.pk else None
             if existing is not None:
                 row.errors.append(str(_("Duplicate of an existing listing (%(ref)s): same organisation, type and "
                                         "name.") % {"ref": existing.reference}))
-        if kind and number is not None:
-            if (kind, number) in numbers:
+        if side and number is not None:
+            if (side, number) in numbers:
                 row.errors.append(str(_("Number %(n)d is used twice for %(side)s (also row %(row)d).")
-                                      % {"n": number, "side": SIDE_LABEL[kind], "row": numbers[(kind, number)]}))
+                                      % {"n": number, "side": SIDE_LABEL[side], "row": numbers[(side, number)]}))
             else:
-                numbers[(kind, number)] = row.row
-        if not kind:
+                numbers[(side, number)] = row.row
+        if not side:
             continue
         if model_validation:
-            _validate_model(row, kind, org, data, bad_keys, lookup.any_field)
+            _validate_model(row, side, org, data, bad_keys, lookup.any_field)
         if row.errors or org is None:
             continue
-        drafts.append((row, ListingDraft(kind=kind, organization=org, data=data, number=number,
+        drafts.append((row, ListingDraft(side=side, organization=org, data=data, number=number,
                                          comment=comment_template % {"file": report.filename, "row": row.row})))
     report.new_organizations = sorted({o.name for o in new_orgs.values()})
     return _Checked(report=report, drafts=drafts, new_orgs=new_orgs)
 
 
-def _validate_model(row: RowReport, kind: str, org: Organization | None, data: dict[str, Any],
+def _validate_model(row: RowReport, side: Side, org: Organization | None, data: dict[str, Any],
                     bad_keys: set[str], any_field: Field | None) -> None:
     """The validation the listing services apply (listing_build), reported on the row; a value
     already reported by the checks above is not reported twice."""
-    probe = org or Organization(name="-", kind=DEFAULT_ORG_KIND[kind])
+    probe = org or Organization(name="-", kind=DEFAULT_ORG_KIND[side])
     if "field" not in data and any_field is not None:
         data = {**data, "field": any_field}  # reported above; stand in so the other fields are checked
     try:
-        listing_build(kind=kind, organization=probe, data=data, status=ListingStatus.SUBMITTED, bulk=True)
+        listing_build(side=side, organization=probe, data=data, status=ListingStatus.SUBMITTED, bulk=True)
     except ValidationError as exc:
         skip = set(bad_keys) | {"organization"}
         if "budget" in bad_keys:
@@ -489,7 +490,7 @@ def _validate_model(row: RowReport, kind: str, org: Organization | None, data: d
                 continue
             column = C.BY_KEY.get(key)
             if column is None:
-                row.errors += listing_error_messages(kind, ValidationError({key: messages}))
+                row.errors += listing_error_messages(side, ValidationError({key: messages}))
             else:
                 row.errors += [f"{column.header}: {m}" for m in messages]
     except DomainError as exc:
@@ -594,8 +595,8 @@ def _write(*, actor: User, sheet: Sheet, report: ImportReport) -> None:
         for index, messages in exc.errors.items():
             checked.drafts[index][0].errors.extend(messages)
         raise ImportRejected(report)
-    for kind in KINDS:
-        report.created[kind] = sum(1 for o in created if o.KIND == kind)
+    for side in SIDES:
+        report.created[side.kind] = sum(1 for o in created if o.SIDE is side)
     report.created["organizations"] = len(checked.new_orgs)
 
 

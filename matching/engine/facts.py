@@ -127,7 +127,7 @@ def _near_cert(text: str, m: re.Match, window: int = 24) -> str:
 
 def extract(listing: Listing) -> Facts:
     text = normalize(listing.text)
-    if listing.kind == "scenario":
+    if listing.side.is_need:
         return Facts(tuple(_need_facts(listing, text).items()))
     return Facts(tuple(_offer_facts(listing, text).items()))
 
@@ -275,7 +275,7 @@ def region_match(a: Listing, b: Listing) -> str:
 def agreement(query: Prepared, other: Prepared) -> float:
     """The structured part of the score: requirements met (+) and not met (−, twice as much
     for the constraints that motivate a need), same field, same region."""
-    need, offer = (query, other) if query.listing.kind == "scenario" else (other, query)
+    need, offer = (query, other) if query.listing.side.is_need else (other, query)
     score = 0.0
     weights = {a: w for a, _l, w in ASPECTS}
     for item in check(need.facts, offer.facts):
@@ -302,7 +302,6 @@ class FactsTable:
 
     def __init__(self, items: list[Prepared]):
         n = len(items)
-        self.kind = items[0].listing.kind if items else ""
         f = [p.facts for p in items]
         self.cert = np.array([-1 if x.get("certification") is None else x.get("certification") for x in f],
                              dtype=np.int8)
@@ -337,7 +336,7 @@ def agreement_many(query: Prepared, table: FactsTable, idx: np.ndarray) -> np.nd
     if not len(idx):
         return out
     q = query.facts
-    if query.listing.kind == "scenario":  # one need against many offerings
+    if query.listing.side.is_need:  # one need against many offerings
         req = q.get("certification")
         if req is not None:
             held = table.cert[idx]

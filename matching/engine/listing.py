@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.side import Side
+
 
 @dataclass(frozen=True)
 class Facts:
@@ -29,7 +31,7 @@ class Listing:
     """What ranking needs to know of one listing."""
 
     id: int | str
-    kind: str  # "scenario" (a need) or "capability" (an offering)
+    side: Side  # SCENARIO (a need) or CAPABILITY (an offering)
     title: str
     description: str
     field: str = ""

@@ -331,7 +331,7 @@ def explain(query: Prepared, other: Prepared, index: LexicalIndex, *, max_terms:
     """What a person can check: the shared key terms (rarest first; a domain concept shows its
     name in both languages, and stands for its Chinese word), each requirement the need states
     and whether the offering meets it, does not, or does not say, and field / region agreement."""
-    need, offer = (query, other) if query.listing.kind == "scenario" else (other, query)
+    need, offer = (query, other) if query.listing.side.is_need else (other, query)
     shared = set(query.terms).intersection(other.terms)
     concepts = [t for t in shared if t.startswith(lexicon.CONCEPT_PREFIX)]
     covered = {t[len(lexicon.CONCEPT_PREFIX):] for t in concepts}

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import officer_required
 from core.errors import DomainError
 from core.pages import back, raise_http
-from core.side import CAPABILITY, SCENARIO
+from core.side import CAPABILITY, SCENARIO, SIDES
 from scenarios.selectors import (
     listing_counts_by_city,
     listing_counts_by_field,
@@ -123,16 +123,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     by_field = listing_counts_by_field()
     by_city = listing_counts_by_city()
     funnel = match_funnel()
-    unmet_needs = unmet_listings(kind=SCENARIO)
-    unmet_caps = unmet_listings(kind=CAPABILITY)
+    unmet_needs = unmet_listings(side=SCENARIO)
+    unmet_caps = unmet_listings(side=CAPABILITY)
     charts = {
         "field": {"labels": [r["field"].label for r in by_field],
-                  "scenario": [r[SCENARIO] for r in by_field], "capability": [r[CAPABILITY] for r in by_field]},
+                  **{s.kind: [r[s.kind] for r in by_field] for s in SIDES}},
         "city": {"labels": [r["city"] or _("(no city)") for r in by_city],
-                 "scenario": [r[SCENARIO] for r in by_city], "capability": [r[CAPABILITY] for r in by_city]},
+                 **{s.kind: [r[s.kind] for r in by_city] for s in SIDES}},
         "funnel": {"labels": [str(MatchStatus(s).label) for s in funnel], "values": list(funnel.values())},
-        "series": {"scenario": _("Scenario opportunities"), "capability": _("Supply capabilities"),
-                   "matches": _("Matches")},
+        "series": {**{s.kind: str(s.plural) for s in SIDES}, "matches": _("Matches")},
     }
     return render(request, "matching/dashboard.html", {
         "charts": charts, "published": listing_published_counts(),

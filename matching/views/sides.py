@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import user_is_member, user_is_officer, user_organization_ids
 from core.errors import DomainError
 from core.pages import member_required, raise_http
-from core.side import CAPABILITY, KIND_LABELS, KINDS, SCENARIO
+from core.side import CAPABILITY, SCENARIO, Side
 from scenarios.permissions import access_listing_workspace
 
 from ..models import MatchStatus
@@ -30,7 +30,7 @@ from ..selectors import (
 from ..workflow import ADVANCE, match_express_interest
 
 
-def _side(actor, match) -> str | None:
+def _side(actor, match) -> Side | None:
     """The side the actor acts for in this match (needs first), None for an officer outside it."""
     if user_is_member(user=actor, organization_id=match.scenario.organization_id):
         return SCENARIO
@@ -40,16 +40,14 @@ def _side(actor, match) -> str | None:
 
 
 @member_required
-def listing_candidates(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def listing_candidates(request: HttpRequest, side: Side, pk: int) -> HttpResponse:
     """Members of the listing's organisation and officers: the ranked candidates of a published
     listing with their explanations; no contact details."""
-    if kind not in KINDS:
-        raise Http404("unknown kind")
-    listing = access_listing_workspace(actor=request.user, kind=kind, listing_id=pk)
-    matches = match_list_for_listing(actor=request.user, kind=kind, listing_id=pk)
-    cards = candidate_cards(matches, kind=kind, org_ids=user_organization_ids(user=request.user))
+    listing = access_listing_workspace(actor=request.user, side=side, listing_id=pk)
+    matches = match_list_for_listing(actor=request.user, side=side, listing_id=pk)
+    cards = candidate_cards(matches, side=side, org_ids=user_organization_ids(user=request.user))
     return render(request, "matching/candidates.html", {
-        "listing": listing, "kind": kind, "kind_label": KIND_LABELS[kind], "cards": cards,
+        "listing": listing, "side": side, "kind_label": side.label, "cards": cards,
         "can_express": user_is_member(user=request.user, organization_id=listing.organization_id),
     })
 
@@ -71,15 +69,15 @@ def match_interest(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         match = access_match(actor=request.user, match_id=pk)
         match.n_interest = len(match_interests(match_ids=[pk]).get(pk, []))
-        card = candidate_cards([match], kind=side, org_ids=user_organization_ids(user=request.user))[0]
-        return render(request, "matching/_candidate.html", {"card": card, "kind": side, "can_express": True,
+        card = candidate_cards([match], side=side, org_ids=user_organization_ids(user=request.user))[0]
+        return render(request, "matching/_candidate.html", {"card": card, "side": side, "can_express": True,
                                                             "error": error})
     if error:
         messages.error(request, error)
     else:
         messages.success(request, _("Your interest was recorded. A program officer will review the match."))
-    listing = match.scenario if side == SCENARIO else match.capability
-    return redirect("matching:listing-candidates", kind=side, pk=listing.pk)
+    listing = getattr(match, side.fk)
+    return redirect("matching:listing-candidates", side=side, pk=listing.pk)
 
 
 @member_required
@@ -90,9 +88,8 @@ def my_matches(request: HttpRequest) -> HttpResponse:
     rows = []
     for m in match_list_mine(actor=request.user):
         side = SCENARIO if m.scenario.organization_id in org_ids else CAPABILITY
-        rows.append({"match": m, "side": side, "mine": m.scenario if side == SCENARIO else m.capability,
-                     "other": m.capability if side == SCENARIO else m.scenario,
-                     "ex": explanation_for(m, kind=side),
+        rows.append({"match": m, "side": side, "mine": getattr(m, side.fk), "other": getattr(m, side.other.fk),
+                     "ex": explanation_for(m, side=side),
                      "contacts": can_see_match_contacts(actor=request.user, match=m)})
     return render(request, "matching/my_matches.html", {"rows": rows})
 
@@ -107,7 +104,7 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     interests = match_interests(match_ids=[pk]).get(pk, [])
     return render(request, "matching/match_detail.html", {
         "match": match, "side": side, "officer": officer,
-        "ex": explanation_for(match, kind=side),
+        "ex": explanation_for(match, side=side),
         "interests": interests,
         "contacts": can_see_match_contacts(actor=request.user, match=match),
         "events": match_events(match=match) if officer else None,

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from core.pages import http_errors
-from core.side import KIND_LABELS, listing_model
+from core.side import Side, side_of
 
 from ..forms import PublicFilterForm
 from ..models import Field
@@ -25,8 +25,9 @@ def _rows_page(request: HttpRequest, filters: ListingFilters):
     fields = {f.pk: f for f in Field.objects.all()}
     for row in page.object_list:
         row["field"] = fields.get(row["field_id"])
-        row["kind_label"] = KIND_LABELS[row["kind"]]
-        row["reference"] = listing_model(row["kind"])(pk=row["id"]).reference
+        side = side_of(row["kind"])
+        row["kind_label"] = side.label
+        row["reference"] = side.model(pk=row["id"]).reference
     return page
 
 
@@ -45,11 +46,11 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 
 @http_errors
-def listing_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def listing_detail(request: HttpRequest, side: Side, pk: int) -> HttpResponse:
     """Everyone for a published listing (no contacts); owners and officers in any status."""
-    listing = access_listing(actor=request.user, kind=kind, listing_id=pk)
+    listing = access_listing(actor=request.user, side=side, listing_id=pk)
     return render(request, "scenarios/listing_detail.html", {
-        "listing": listing, "kind_label": KIND_LABELS[listing.KIND],
+        "listing": listing, "kind_label": listing.SIDE.label,
         "show_contacts": can_see_contacts(actor=request.user, listing=listing),
         "can_manage": can_manage_listing(actor=request.user, listing=listing),
     })

@@ -5,7 +5,7 @@ Who may see it: program officers only (403 for everyone else logged in).
 """
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import officer_required
 from core.errors import DomainError
 from core.pages import back, raise_http
-from core.side import KIND_LABELS, KINDS
+from core.side import SIDES, Side
 
 from .. import services
 from ..forms import BatchForm, PublishForm, ReturnForm
@@ -23,10 +23,10 @@ from ..selectors import review_queue
 
 def _rows():
     rows = []
-    for kind in KINDS:
-        for listing in review_queue(kind=kind):
-            rows.append({"listing": listing, "kind": kind, "kind_label": KIND_LABELS[kind]})
-    rows.sort(key=lambda r: (r["listing"].submitted_at, r["kind"], r["listing"].pk))
+    for side in SIDES:
+        for listing in review_queue(side=side):
+            rows.append({"listing": listing, "side": side, "kind_label": side.label})
+    rows.sort(key=lambda r: (r["listing"].submitted_at, r["side"].kind, r["listing"].pk))
     return rows
 
 
@@ -42,7 +42,7 @@ def listing_review(request: HttpRequest) -> HttpResponse:
 def _done(request: HttpRequest, listing, row_state: str, error: str = "") -> HttpResponse:
     if request.htmx:
         return render(request, "scenarios/_review_row.html", {
-            "row": {"listing": listing, "kind": listing.KIND, "kind_label": KIND_LABELS[listing.KIND]},
+            "row": {"listing": listing, "side": listing.SIDE, "kind_label": listing.SIDE.label},
             "state": row_state, "error": error,
             "publish_form": PublishForm(auto_id=False), "return_form": ReturnForm(auto_id=False),
         })
@@ -51,17 +51,15 @@ def _done(request: HttpRequest, listing, row_state: str, error: str = "") -> Htt
     return back(request, "scenarios:listing-review")
 
 
-def _listing(kind: str, pk: int, actor):
-    if kind not in KINDS:
-        raise Http404("unknown kind")
-    return access_listing(actor=actor, kind=kind, listing_id=pk)
+def _listing(side: Side, pk: int, actor):
+    return access_listing(actor=actor, side=side, listing_id=pk)
 
 
 @require_POST
 @officer_required
-def listing_publish(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def listing_publish(request: HttpRequest, side: Side, pk: int) -> HttpResponse:
     """Program officers: publish a submitted listing, optionally into a list."""
-    listing = _listing(kind, pk, request.user)
+    listing = _listing(side, pk, request.user)
     form = PublishForm(request.POST)
     if not form.is_valid():
         return _done(request, listing, "open", " ".join(m for ms in form.errors.values() for m in ms))
@@ -78,9 +76,9 @@ def listing_publish(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @require_POST
 @officer_required
-def listing_return(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def listing_return(request: HttpRequest, side: Side, pk: int) -> HttpResponse:
     """Program officers: return a submitted listing with a comment (required)."""
-    listing = _listing(kind, pk, request.user)
+    listing = _listing(side, pk, request.user)
     try:
         listing = services.listing_return(actor=request.user, listing=listing,
                                           comment=request.POST.get("comment", ""))

@@ -6,28 +6,22 @@ any listing's workspace page). Anyone else gets 404 for a listing, as if it did 
 """
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import organizations_posting, user_is_officer, user_listing_kinds
+from accounts.selectors import organizations_posting, user_is_officer, user_listing_sides
 from core.errors import DomainError
 from core.pages import member_required, raise_http, show_error
-from core.side import KIND_LABELS, KINDS
+from core.side import SIDES, Side
 
 from .. import services
 from ..forms import PublishForm, ReturnForm, listing_form_class
 from ..models import ListingStatus
 from ..permissions import access_listing_workspace, check_can_edit
 from ..selectors import listing_last_return, listing_list_mine, listing_transitions
-
-
-def _kind(kind: str) -> str:
-    if kind not in KINDS:
-        raise Http404("unknown kind")
-    return kind
 
 
 def _put_errors(form, exc: ValidationError) -> None:
@@ -41,39 +35,38 @@ def listing_mine(request: HttpRequest) -> HttpResponse:
     """Members of organisations that post: their organisations' listings in every status."""
     from matching.selectors import match_candidate_counts
 
-    kinds = user_listing_kinds(user=request.user)
+    sides = user_listing_sides(user=request.user)
     status = request.GET.get("status", "")
     if status not in ListingStatus.values:
         status = ""
     wanted = request.GET.get("kind", "")
     sections = []
-    for kind in kinds:
-        if wanted in KINDS and wanted != kind:
+    for side in sides:
+        if wanted in (s.kind for s in SIDES) and wanted != side.kind:
             continue
-        rows = list(listing_list_mine(actor=request.user, kind=kind, status=status))
-        counts = match_candidate_counts(kind=kind, listing_ids=[r.pk for r in rows if r.is_published])
+        rows = list(listing_list_mine(actor=request.user, side=side, status=status))
+        counts = match_candidate_counts(side=side, listing_ids=[r.pk for r in rows if r.is_published])
         for row in rows:
             row.n_candidates = counts.get(row.pk, 0)
-        sections.append({"kind": kind, "label": KIND_LABELS[kind], "rows": rows})
+        sections.append({"side": side, "label": side.label, "rows": rows})
     return render(request, "scenarios/listing_mine.html", {
         "sections": sections, "status": status, "statuses": ListingStatus.choices, "kind": wanted,
     })
 
 
 @member_required
-def listing_create(request: HttpRequest, kind: str) -> HttpResponse:
-    """Members of an organisation that posts this kind (hospitals: needs; vendors: capabilities)."""
-    kind = _kind(kind)
-    organizations = organizations_posting(user=request.user, kind=kind)
+def listing_create(request: HttpRequest, side: Side) -> HttpResponse:
+    """Members of an organisation that posts on this side (hospitals: needs; vendors: capabilities)."""
+    organizations = organizations_posting(user=request.user, side=side)
     if not organizations:
         messages.error(request, _("None of your organisations posts this kind of listing. Create or join one "
                                   "first."))
         return redirect("accounts:home")
-    form_class = listing_form_class(kind)
+    form_class = listing_form_class(side)
     form = form_class(request.POST or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         try:
-            listing = services.listing_create(actor=request.user, kind=kind,
+            listing = services.listing_create(actor=request.user, side=side,
                                               organization=form.cleaned_data.get("organization") or organizations[0],
                                               data=form.listing_data())
         except ValidationError as exc:
@@ -85,23 +78,23 @@ def listing_create(request: HttpRequest, kind: str) -> HttpResponse:
             if "submit" in request.POST:
                 return _run_action(request, listing, "submit")
             messages.success(request, _("Saved as a draft. Submit it for review when it is ready."))
-            return redirect("scenarios:listing-manage", kind=kind, pk=listing.pk)
+            return redirect("scenarios:listing-manage", side=side, pk=listing.pk)
     return render(request, "scenarios/listing_form.html", {
-        "form": form, "kind": kind, "kind_label": KIND_LABELS[kind], "listing": None,
+        "form": form, "side": side, "kind_label": side.label, "listing": None,
     })
 
 
 @member_required
-def listing_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def listing_edit(request: HttpRequest, side: Side, pk: int) -> HttpResponse:
     """Members of the posting organisation (drafts, returned and published listings) and officers
     (published listings only); a listing under review must be withdrawn first."""
-    listing = access_listing_workspace(actor=request.user, kind=_kind(kind), listing_id=pk)
+    listing = access_listing_workspace(actor=request.user, side=side, listing_id=pk)
     try:
         check_can_edit(actor=request.user, listing=listing)
     except DomainError as exc:
         show_error(request, exc)
-        return redirect("scenarios:listing-manage", kind=kind, pk=pk)
-    form = listing_form_class(kind)(request.POST or None, instance=listing)
+        return redirect("scenarios:listing-manage", side=side, pk=pk)
+    form = listing_form_class(side)(request.POST or None, instance=listing)
     if request.method == "POST" and form.is_valid():
         try:
             listing = services.listing_update(actor=request.user, listing=listing, data=form.listing_data())
@@ -114,18 +107,18 @@ def listing_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             if "submit" in request.POST and listing.status in (ListingStatus.DRAFT, ListingStatus.RETURNED):
                 return _run_action(request, listing, "submit")
             messages.success(request, _("Your changes were saved."))
-            return redirect("scenarios:listing-manage", kind=kind, pk=listing.pk)
+            return redirect("scenarios:listing-manage", side=side, pk=listing.pk)
     return render(request, "scenarios/listing_form.html", {
-        "form": form, "kind": kind, "kind_label": KIND_LABELS[kind], "listing": listing,
+        "form": form, "side": side, "kind_label": side.label, "listing": listing,
     })
 
 
 @member_required
-def listing_manage(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def listing_manage(request: HttpRequest, side: Side, pk: int) -> HttpResponse:
     """Members of the posting organisation and officers: status, history, comments, actions."""
     from matching.selectors import match_candidate_counts
 
-    listing = access_listing_workspace(actor=request.user, kind=_kind(kind), listing_id=pk)
+    listing = access_listing_workspace(actor=request.user, side=side, listing_id=pk)
     actions = services.allowed_actions(actor=request.user, listing=listing)
     try:
         check_can_edit(actor=request.user, listing=listing)
@@ -134,9 +127,9 @@ def listing_manage(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         can_edit = False
     officer = user_is_officer(user=request.user)
     return render(request, "scenarios/listing_manage.html", {
-        "listing": listing, "kind_label": KIND_LABELS[listing.KIND], "actions": actions, "can_edit": can_edit,
+        "listing": listing, "kind_label": listing.SIDE.label, "actions": actions, "can_edit": can_edit,
         "history": listing_transitions(listing=listing), "last_return": listing_last_return(listing=listing),
-        "n_candidates": (match_candidate_counts(kind=kind, listing_ids=[listing.pk]).get(listing.pk, 0)
+        "n_candidates": (match_candidate_counts(side=side, listing_ids=[listing.pk]).get(listing.pk, 0)
                          if listing.is_published else 0),
         "publish_form": PublishForm() if officer and "publish" in actions else None,
         "return_form": ReturnForm(auto_id="return_%s") if officer and "return" in actions else None,
@@ -162,12 +155,12 @@ def _run_action(request: HttpRequest, listing, action: str) -> HttpResponse:
         show_error(request, exc)
     else:
         messages.success(request, _MESSAGES[action]())
-    return redirect(reverse("scenarios:listing-manage", kwargs={"kind": listing.KIND, "pk": listing.pk}))
+    return redirect(reverse("scenarios:listing-manage", kwargs={"side": listing.SIDE, "pk": listing.pk}))
 
 
 @require_POST
 @member_required
-def listing_action(request: HttpRequest, kind: str, pk: int, action: str) -> HttpResponse:
+def listing_action(request: HttpRequest, side: Side, pk: int, action: str) -> HttpResponse:
     """Submit / withdraw: members of the posting organisation; archive: them or officers."""
-    listing = access_listing_workspace(actor=request.user, kind=_kind(kind), listing_id=pk)
+    listing = access_listing_workspace(actor=request.user, side=side, listing_id=pk)
     return _run_action(request, listing, action)

@@ -148,7 +148,7 @@ def test_model_rules_come_back_as_field_errors(member):
 
 
 def test_patch_cannot_set_fields_the_owner_does_not_edit(member, hospital, hospital_user):
-    listing = make_listing(kind=SCENARIO, org=hospital, author=hospital_user)
+    listing = make_listing(side=SCENARIO, org=hospital, author=hospital_user)
     url = reverse("api:scenario-detail", kwargs={"pk": listing.pk})
     error = error_of(member.patch(url, {"status": "published", "organization": 99}, format="json"), 400)
     assert set(error["fields"]) == {"status", "organization"}
@@ -168,7 +168,7 @@ def test_bad_filter_values_are_400(api, params, field):
 
 def test_bad_boolean_query_values_are_400(api, member, hospital, hospital_user):
     error_of(api.get(reverse("api:organization-list"), {"verified": "maybe"}), 400)
-    listing = make_listing(kind=SCENARIO, org=hospital, author=hospital_user)
+    listing = make_listing(side=SCENARIO, org=hospital, author=hospital_user)
     url = reverse("api:scenario-matches", kwargs={"pk": listing.pk})
     assert list(error_of(member.get(url, {"include_rejected": "null"}), 400)["fields"]) == ["include_rejected"]
 
@@ -182,7 +182,7 @@ def test_page_size_is_capped_and_a_page_past_the_end_is_404(api, settings):
 
 
 def test_reasons_are_required_and_long_ones_refused(officer_client, hospital, hospital_user, officer):
-    listing = make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=S.SUBMITTED, officer=officer)
+    listing = make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=S.SUBMITTED, officer=officer)
     url = reverse("api:scenario-return", kwargs={"pk": listing.pk})
     assert list(error_of(officer_client.post(url, {}, format="json"), 400)["fields"]) == ["comment"]
     assert list(error_of(officer_client.post(url, {"comment": "   "}, format="json"), 400)["fields"]) == ["comment"]

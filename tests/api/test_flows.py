@@ -125,9 +125,9 @@ def test_editing_a_published_listing_queues_its_reranking(published_pair, django
 
 def test_filters_narrow_what_the_caller_may_see_and_never_widen_it(api, hospital, hospital_user, other_hospital_user,
                                                                     officer):
-    make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=S.PUBLISHED, officer=officer,
+    make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=S.PUBLISHED, officer=officer,
                  title="智慧病房护理机器人", description="病房夜间巡视与护理呼叫响应，需要院内部署。")
-    make_listing(kind=SCENARIO, org=hospital, author=hospital_user, title="肺结节随访管理草稿")
+    make_listing(side=SCENARIO, org=hospital, author=hospital_user, title="肺结节随访管理草稿")
     url = reverse("api:scenario-list")
     titles = lambda resp: [r["title"] for r in ok(resp)["results"]]  # noqa: E731
     assert titles(api.get(url, {"q": "護理機器人"})) == ["智慧病房护理机器人"]  # Traditional finds Simplified
@@ -141,7 +141,7 @@ def test_filters_narrow_what_the_caller_may_see_and_never_widen_it(api, hospital
 
 
 def test_a_returned_listing_shows_the_officers_comment_to_its_owner(hospital, hospital_user, officer):
-    listing = make_listing(kind=CAPABILITY, org=hospital, author=hospital_user, status=S.RETURNED, officer=officer)
+    listing = make_listing(side=CAPABILITY, org=hospital, author=hospital_user, status=S.RETURNED, officer=officer)
     body = ok(client_of(hospital_user).get(reverse("api:capability-detail", kwargs={"pk": listing.pk})))
     assert (body["status"], body["return_comment"], body["allowed_actions"]) == (S.RETURNED, "请补充预算", ["submit"])
 

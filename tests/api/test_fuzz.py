@@ -57,8 +57,8 @@ def _world_ids(world) -> dict[str, list[int]]:
     from matching.models import Match
 
     return {
-        "scenarios": sorted(o.pk for o in world.every_listing if o.KIND == SCENARIO),
-        "capabilities": sorted(o.pk for o in world.every_listing if o.KIND == CAPABILITY),
+        "scenarios": sorted(o.pk for o in world.every_listing if o.SIDE == SCENARIO),
+        "capabilities": sorted(o.pk for o in world.every_listing if o.SIDE == CAPABILITY),
         "matches": sorted(Match.objects.values_list("pk", flat=True)),
         "organizations": sorted(Organization.objects.values_list("pk", flat=True)),
         "batches": [world.batch.pk], "jobs": [world.job.pk],

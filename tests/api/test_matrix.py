@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Membership, Notification, Organization
-from core.side import CAPABILITY, KINDS, SCENARIO, listing_model
+from core.side import CAPABILITY, SCENARIO, SIDES, Side
 from matching.models import Match, MatchEvent, MatchInterest, MatchStatus, RerankJob
 from scenarios.models import Batch, ListingStatus, ScenarioTransition
 from suppliers.models import CapabilityTransition
@@ -36,10 +36,10 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 
 # --- the rules, one function per endpoint ---------------------------------------------------------
 
-def relation(role: str, kind: str) -> str:
+def relation(role: str, side: Side) -> str:
     if role in ("anon", "officer"):
         return role
-    return "owner" if role == OWNER_ROLE[kind] else "stranger"
+    return "owner" if role == OWNER_ROLE[side] else "stranger"
 
 
 def visible_or_404(status: str, code: int) -> int:
@@ -47,12 +47,12 @@ def visible_or_404(status: str, code: int) -> int:
     return code if status == S.PUBLISHED else 404
 
 
-def listing_detail_get(role, kind, status):
-    return 200 if relation(role, kind) in ("owner", "officer") else visible_or_404(status, 200)
+def listing_detail_get(role, side, status):
+    return 200 if relation(role, side) in ("owner", "officer") else visible_or_404(status, 200)
 
 
-def listing_patch(role, kind, status):
-    rel = relation(role, kind)
+def listing_patch(role, side, status):
+    rel = relation(role, side)
     if rel == "anon":
         return 401
     if rel == "stranger":
@@ -63,8 +63,8 @@ def listing_patch(role, kind, status):
 
 
 def transition(sources: tuple[str, ...], who: str) -> Callable:
-    def expect(role, kind, status):
-        rel = relation(role, kind)
+    def expect(role, side, status):
+        rel = relation(role, side)
         if rel == "anon":
             return 401
         if rel == "stranger":
@@ -86,8 +86,8 @@ TRANSITIONS = {
 }
 
 
-def listing_matches_get(role, kind, status):
-    rel = relation(role, kind)
+def listing_matches_get(role, side, status):
+    rel = relation(role, side)
     return {"anon": 401, "stranger": 404, "owner": 200, "officer": 200}[rel]
 
 
@@ -144,15 +144,15 @@ class Endpoint:
     method: str
     expect: Callable
     targets: tuple = (None,)           # listing statuses, match statuses, or nothing
-    kind: str | None = None            # for listing endpoints
+    side: Side | None = None            # for listing endpoints
     url: Callable | None = None        # (world, target) -> path
     body: Callable | None = None       # (world, role, target) -> dict
     check: Callable | None = None      # (world, role, target, response) -> None, on success
     extra: dict = field(default_factory=dict)
 
 
-def listing_url(name: str, kind: str):
-    return lambda w, status: reverse(f"api:{name}", kwargs={"pk": w.listings[(kind, status)].pk})
+def listing_url(name: str, side: Side):
+    return lambda w, status: reverse(f"api:{name}", kwargs={"pk": w.listings[(side, status)].pk})
 
 
 def match_url(name: str):
@@ -165,9 +165,9 @@ def fresh(obj):
     return type(obj).objects.get(pk=obj.pk)
 
 
-def check_listing_status(kind: str, to_status: str):
+def check_listing_status(side: Side, to_status: str):
     def check(w: World, role, status, response):
-        listing = fresh(w.listings[(kind, status)])
+        listing = fresh(w.listings[(side, status)])
         assert response.json()["status"] == to_status
         assert listing.status == to_status
         last = listing.transitions.order_by("-id").first()
@@ -175,50 +175,49 @@ def check_listing_status(kind: str, to_status: str):
     return check
 
 
-def check_patch(kind: str):
+def check_patch(side: Side):
     def check(w: World, role, status, response):
-        listing = fresh(w.listings[(kind, status)])
+        listing = fresh(w.listings[(side, status)])
         assert listing.title == "改过的标题-矩阵" == response.json()["title"]
     return check
 
 
-def check_visible_list(kind: str):
+def check_visible_list(side: Side):
     """Exactly the listings of this kind the role may see, with contacts exactly where allowed."""
     def check(w: World, role, target, response):
         body = response.json()
-        expected = {o.pk for o in w.every_listing if o.KIND == kind and w.can_see_listing(role, o)}
+        expected = {o.pk for o in w.every_listing if o.SIDE is side and w.can_see_listing(role, o)}
         got = {row["id"] for row in body["results"]}
         assert got == expected and body["count"] == len(expected)
-        by_id = {o.pk: o for o in w.every_listing if o.KIND == kind}
+        by_id = {o.pk: o for o in w.every_listing if o.SIDE is side}
         for row in body["results"]:
             assert (row["contact"] is not None) == w.can_see_contacts(role, by_id[row["id"]])
     return check
 
 
-def check_create(kind: str):
+def check_create(side: Side):
     def check(w: World, role, target, response):
-        obj = listing_model(kind).objects.get(pk=response.json()["id"])
+        obj = side.model.objects.get(pk=response.json()["id"])
         assert obj.status == S.DRAFT and obj.organization_id == w.role_org_id(role)
         assert obj.created_by == w.users[role]
     return check
 
 
-def check_ranking(kind: str):
+def check_ranking(side: Side):
     def check(w: World, role, status, response):
-        listing = w.listings[(kind, status)]
+        listing = w.listings[(side, status)]
         rows = response.json()["results"]
-        side, other = ("scenario", "capability") if kind == SCENARIO else ("capability", "scenario")
         if status != S.PUBLISHED:
             assert rows == [] and response.json()["count"] == 0
             return
-        expected = set(Match.objects.filter(**{f"{side}_id": listing.pk}, **{f"{other}__status": S.PUBLISHED})
+        expected = set(Match.objects.filter(**{side.fk_id: listing.pk}, **{f"{side.other.fk}__status": S.PUBLISHED})
                        .exclude(status=M.REJECTED).values_list("pk", flat=True))
         assert expected and {r["id"] for r in rows} == expected
-        rank_key = "s2c_rank" if kind == SCENARIO else "c2s_rank"
+        rank_key = f"{side.prefix}_rank"
         ranks = [r[rank_key] for r in rows if r[rank_key] is not None]
         assert ranks == sorted(ranks)
         for r in rows:
-            assert r[side]["id"] == listing.pk and r[other]["status"] == S.PUBLISHED
+            assert r[side.fk]["id"] == listing.pk and r[side.other.fk]["status"] == S.PUBLISHED
             assert set(r["parts"]) <= {"s2c", "c2s"} and r["explanation"] is not None
     return check
 
@@ -311,30 +310,30 @@ CREATE_BODY = {SCENARIO: {"title": "矩阵新建需求", "description": "矩阵�
                             "field": "smart-imaging"}}
 
 
-def listing_endpoints(kind: str) -> list[Endpoint]:
-    prefix = "scenario" if kind == SCENARIO else "capability"
+def listing_endpoints(side: Side) -> list[Endpoint]:
+    prefix = "scenario" if side.is_need else "capability"
     out = [
         Endpoint(f"{prefix}-list", "get", anyone(200), url=lambda w, t, p=prefix: reverse(f"api:{p}-list")
-                 + "?page_size=100", check=check_visible_list(kind)),
+                 + "?page_size=100", check=check_visible_list(side)),
         Endpoint(f"{prefix}-list", "post", members_not_officers(201),
-                 url=lambda w, t, p=prefix: reverse(f"api:{p}-list"), body=lambda w, r, t, k=kind: CREATE_BODY[k],
-                 check=check_create(kind)),
-        Endpoint(f"{prefix}-detail", "get", lambda r, s, k=kind: listing_detail_get(r, k, s), targets=tuple(STATUSES),
-                 kind=kind, url=listing_url(f"{prefix}-detail", kind)),
-        Endpoint(f"{prefix}-detail", "patch", lambda r, s, k=kind: listing_patch(r, k, s), targets=tuple(STATUSES),
-                 kind=kind, url=listing_url(f"{prefix}-detail", kind),
-                 body=lambda w, r, t: {"title": "改过的标题-矩阵"}, check=check_patch(kind)),
-        Endpoint(f"{prefix}-matches", "get", lambda r, s, k=kind: listing_matches_get(r, k, s),
-                 targets=tuple(STATUSES), kind=kind, url=listing_url(f"{prefix}-matches", kind),
-                 check=check_ranking(kind)),
+                 url=lambda w, t, p=prefix: reverse(f"api:{p}-list"), body=lambda w, r, t, k=side: CREATE_BODY[k],
+                 check=check_create(side)),
+        Endpoint(f"{prefix}-detail", "get", lambda r, s, k=side: listing_detail_get(r, k, s), targets=tuple(STATUSES),
+                 side=side, url=listing_url(f"{prefix}-detail", side)),
+        Endpoint(f"{prefix}-detail", "patch", lambda r, s, k=side: listing_patch(r, k, s), targets=tuple(STATUSES),
+                 side=side, url=listing_url(f"{prefix}-detail", side),
+                 body=lambda w, r, t: {"title": "改过的标题-矩阵"}, check=check_patch(side)),
+        Endpoint(f"{prefix}-matches", "get", lambda r, s, k=side: listing_matches_get(r, k, s),
+                 targets=tuple(STATUSES), side=side, url=listing_url(f"{prefix}-matches", side),
+                 check=check_ranking(side)),
     ]
     for action, (sources, who, to_status) in TRANSITIONS.items():
         rule = transition(sources, who)
         body = {"return": lambda w, r, t: {"comment": "请补充预算"},
                 "publish": lambda w, r, t: {"batch": w.batch.pk}}.get(action, lambda w, r, t: {})
-        out.append(Endpoint(f"{prefix}-{action}", "post", lambda r, s, k=kind, f=rule: f(r, k, s),
-                            targets=tuple(STATUSES), kind=kind, url=listing_url(f"{prefix}-{action}", kind), body=body,
-                            check=check_listing_status(kind, to_status)))
+        out.append(Endpoint(f"{prefix}-{action}", "post", lambda r, s, k=side, f=rule: f(r, k, s),
+                            targets=tuple(STATUSES), side=side, url=listing_url(f"{prefix}-{action}", side), body=body,
+                            check=check_listing_status(side, to_status)))
     return out
 
 
@@ -382,16 +381,16 @@ CELLS = [(e, role, target) for e in ENDPOINTS for target in e.targets for role i
 
 def cell_id(cell) -> str:
     e, role, target = cell
-    kind = f"{e.kind}:" if e.kind else ""
-    return f"{e.method.upper()} {e.url_name} [{kind}{target or '-'}] as {role}"
+    side = f"{e.side}:" if e.side else ""
+    return f"{e.method.upper()} {e.url_name} [{side}{target or '-'}] as {role}"
 
 
 # --- what "nothing changed" and "nothing leaked" mean --------------------------------------------
 
 def fingerprint() -> list[Any]:
     rows: list[Any] = []
-    for kind in KINDS:
-        rows.append(list(listing_model(kind).objects.order_by("pk").values_list(
+    for side in SIDES:
+        rows.append(list(side.model.objects.order_by("pk").values_list(
             "pk", "status", "title", "description", "updated_at", "batch_id", "number", "organization_id")))
     rows += [ScenarioTransition.objects.count(), CapabilityTransition.objects.count(),
              list(Match.objects.order_by("pk").values_list("pk", "status", "updated_at", "decision_reason")),
@@ -413,7 +412,7 @@ def forbidden_strings(w: World, role: str) -> list[str]:
     for o in w.every_listing:
         if not w.can_see_listing(role, o):
             out.append(o.title)
-        if not w.can_see_contacts(role, o) and (o.KIND, o.pk) not in revealed:
+        if not w.can_see_contacts(role, o) and (o.SIDE, o.pk) not in revealed:
             out += [o.contact_phone, o.contact_email, o.contact_name]
     return out
 
@@ -495,7 +494,7 @@ def test_matrix_covers_every_api_url_and_method():
 
 def test_matrix_listing_endpoints_cover_every_status():
     for e in ENDPOINTS:
-        if e.kind is not None and not e.url_name.endswith("-list"):
+        if e.side is not None and not e.url_name.endswith("-list"):
             assert set(e.targets) == set(STATUSES), e.url_name
         if e.url_name.startswith("match-") and e.url_name not in ("match-list", "match-mine"):
             assert set(e.targets) == set(MATCH_STATUSES), e.url_name

@@ -18,7 +18,7 @@ from django.test import TestCase, override_settings
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Organization, User
-from core.side import CAPABILITY, KINDS, SCENARIO
+from core.side import CAPABILITY, SCENARIO, SIDES, Side
 from matching import services as matching_services
 from matching.models import Match, MatchStatus, RerankJob
 from matching.workflow import match_approve, match_express_interest, match_reject
@@ -73,10 +73,10 @@ def _contact(tag: str) -> dict:
             "contact_email": f"c{n:07d}@example.org"}
 
 
-def _listing(kind: str, org, author, status: str, tag: str, officer: User) -> ListingBase:
+def _listing(side: Side, org, author, status: str, tag: str, officer: User) -> ListingBase:
     # delimited, so that no title is a substring of another (the leak checks search for them)
-    title = ("需求" if kind == SCENARIO else "能力") + f"《{tag}》"
-    return make_listing(kind=kind, org=org, author=author, status=status, officer=officer, title=title,
+    title = ("需求" if side.is_need else "能力") + f"《{tag}》"
+    return make_listing(side=side, org=org, author=author, status=status, officer=officer, title=title,
                         **_contact(tag))
 
 
@@ -110,20 +110,20 @@ def _build_listings() -> dict:
 
     listings: dict[tuple[str, str], ListingBase] = {}
     every: list[ListingBase] = []
-    for kind in KINDS:
-        role = OWNER_ROLE[kind]
+    for side in SIDES:
+        role = OWNER_ROLE[side]
         for status in STATUSES:
-            obj = _listing(kind, orgs[role], users[role], S.SUBMITTED if status in (S.PUBLISHED, S.ARCHIVED)
-                           else status, f"{kind[0]}-{status}", officer)
+            obj = _listing(side, orgs[role], users[role], S.SUBMITTED if status in (S.PUBLISHED, S.ARCHIVED)
+                           else status, f"{side.letter}-{status}", officer)
             if status in (S.PUBLISHED, S.ARCHIVED):
                 obj = listing_publish(actor=officer, listing=obj, batch=batch)
             if status == S.ARCHIVED:
                 obj = listing_archive(actor=officer, listing=obj)
-            listings[(kind, status)] = obj
+            listings[(side, status)] = obj
             every.append(obj)
-    for role, kind in (("other_hospital", SCENARIO), ("other_vendor", CAPABILITY)):
+    for role, side in (("other_hospital", SCENARIO), ("other_vendor", CAPABILITY)):
         for status in (S.PUBLISHED, S.DRAFT):
-            every.append(_listing(kind, orgs[role], users[role], status, f"{kind[0]}-{status}-{role}", officer))
+            every.append(_listing(side, orgs[role], users[role], status, f"{side.letter}-{status}-{role}", officer))
     # a need and a capability of their own for each match status but "suggested"
     pairs = [(listings[(SCENARIO, S.PUBLISHED)], listings[(CAPABILITY, S.PUBLISHED)])]
     for i in range(1, len(MATCH_STATUSES)):

@@ -88,7 +88,7 @@ def people(db):
     officer = make_officer()
     hospital_user = member_of(hospital, role=Membership.Role.ADMIN)
     vendor_user = member_of(vendor, role=Membership.Role.ADMIN)
-    capability = make_listing(kind=CAPABILITY, org=vendor, author=vendor_user, status=ListingStatus.PUBLISHED,
+    capability = make_listing(side=CAPABILITY, org=vendor, author=vendor_user, status=ListingStatus.PUBLISHED,
                               officer=officer, contact_name="李经理", contact_phone="0755-66660000",
                               contact_email="li@huaying.example")
     batch = batch_create(actor=officer, name="2025年生物医药应用场景清单", published_on="2025-06-20")
@@ -176,11 +176,11 @@ def test_main_journey_from_need_to_introduction(site, people):
 
 def test_public_list_filtered_and_searched_in_chinese(site, people):
     officer = people["officer"]
-    make_listing(kind=SCENARIO, org=people["hospital"].memberships.first().organization, author=people["hospital"],
+    make_listing(side=SCENARIO, org=people["hospital"].memberships.first().organization, author=people["hospital"],
                  status=ListingStatus.PUBLISHED, officer=officer, title="阻塞性睡眠呼吸暂停全病程管理平台",
                  description="睡眠中心希望建设远程监护与居家筛查平台，患者在家完成初筛。",
                  field=field("remote-monitoring"))
-    make_listing(kind=SCENARIO, org=people["hospital"].memberships.first().organization, author=people["hospital"],
+    make_listing(side=SCENARIO, org=people["hospital"].memberships.first().organization, author=people["hospital"],
                  status=ListingStatus.PUBLISHED, officer=officer, title="AI认知障碍早期筛查设备")
     page = site.page()
     page.goto(site.base + "/")

@@ -36,15 +36,15 @@ def published(django_capture_on_commit_callbacks, hospital, hospital_user, vendo
     """One need and three capabilities, published with the on-commit hooks executed."""
     with django_capture_on_commit_callbacks(execute=True):
         caps = [
-            make_listing(kind=CAPABILITY, org=vendor, author=vendor_user, status=P, officer=officer,
+            make_listing(side=CAPABILITY, org=vendor, author=vendor_user, status=P, officer=officer,
                          title="肺结节CT智能检测软件", description="检出实性与亚实性肺结节，随访对比，已获第三类注册证。"),
-            make_listing(kind=CAPABILITY, org=other_vendor, author=other_vendor_user, status=P, officer=officer,
+            make_listing(side=CAPABILITY, org=other_vendor, author=other_vendor_user, status=P, officer=officer,
                          title="毫米波雷达跌倒监测", description="不采集图像，老人无需佩戴，识别跌倒与离床。"),
-            make_listing(kind=CAPABILITY, org=vendor, author=vendor_user, status=P, officer=officer,
+            make_listing(side=CAPABILITY, org=vendor, author=vendor_user, status=P, officer=officer,
                          title="病原宏基因组测序", description="mNGS检测血液与肺泡灌洗液病原体，24小时出报告。"),
         ]
     with django_capture_on_commit_callbacks(execute=True):
-        need = make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=P, officer=officer)
+        need = make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=P, officer=officer)
     return need, caps
 
 
@@ -60,7 +60,7 @@ def test_publishing_stores_a_ranking_in_both_directions(published):
 def test_embedding_is_skipped_when_model_and_text_are_unchanged(published):
     need, _caps = published
     vec = ListingVector.objects.get(kind=SCENARIO, listing_id=need.pk)
-    assert services.listing_embed(kind=SCENARIO, listing_id=need.pk) is False
+    assert services.listing_embed(side=SCENARIO, listing_id=need.pk) is False
     assert ListingVector.objects.get(pk=vec.pk).updated_at == vec.updated_at
 
 
@@ -75,8 +75,8 @@ def test_editing_a_published_listing_re_embeds_it(published, officer, django_cap
 def test_second_ranking_run_changes_no_row(published):
     need, _caps = published
     snapshot = sorted(Match.objects.values_list("pk", "updated_at", "score", "s2c_rank", "c2s_rank"))
-    services.listing_rank(kind=SCENARIO, listing_id=need.pk, reverse=False)
-    services.listing_index(kind=SCENARIO, listing_id=need.pk)
+    services.listing_rank(side=SCENARIO, listing_id=need.pk, reverse=False)
+    services.listing_index(side=SCENARIO, listing_id=need.pk)
     assert sorted(Match.objects.values_list("pk", "updated_at", "score", "s2c_rank", "c2s_rank")) == snapshot
 
 
@@ -86,7 +86,7 @@ def test_reranking_never_overwrites_a_decided_match(published, officer, settings
     match_reject(actor=officer, match_id=match.pk, reason="测序服务不满足本院部署要求")
     decided = Match.objects.get(pk=match.pk)
     settings.MATCHING_WEIGHTS = {"dense": 0.0, "lexical": 1.0, "structured": 0.0}
-    services.listing_rank(kind=SCENARIO, listing_id=need.pk, reverse=False)
+    services.listing_rank(side=SCENARIO, listing_id=need.pk, reverse=False)
     after = Match.objects.get(pk=match.pk)
     assert (after.status, after.updated_at, after.s2c_score, after.decision_reason) == (
         MatchStatus.REJECTED, decided.updated_at, decided.s2c_score, "测序服务不满足本院部署要求")
@@ -99,9 +99,9 @@ def test_suggestions_that_fall_out_of_the_list_are_dropped_unless_someone_is_int
     match_express_interest(actor=vendor_user, match_id=interested.pk, reason="我们有三类证")
     settings.MATCHING_TOP_N = 1
     settings.MATCHING_WEIGHTS = {"dense": 0.0, "lexical": 1.0, "structured": 0.0}
-    services.listing_rank(kind=SCENARIO, listing_id=need.pk, reverse=False)
+    services.listing_rank(side=SCENARIO, listing_id=need.pk, reverse=False)
     for cap in caps[1:]:  # re-rank the capabilities so that neither direction lists the dropped pairs
-        services.listing_rank(kind=CAPABILITY, listing_id=cap.pk, reverse=False)
+        services.listing_rank(side=CAPABILITY, listing_id=cap.pk, reverse=False)
     kept = Match.objects.filter(scenario=need)
     assert kept.filter(s2c_rank=1).count() == 1
     assert Match.objects.filter(pk=interested.pk, status=MatchStatus.SHORTLISTED).exists()
@@ -215,10 +215,10 @@ def test_bulk_decision_reports_each_outcome(published, officer):
 def test_candidates_are_visible_only_to_the_listing_owner_and_officers(published, hospital_user,
                                                                        other_hospital_user, officer):
     need, _caps = published
-    assert match_list_for_listing(actor=hospital_user, kind=SCENARIO, listing_id=need.pk).count() == 3
-    assert match_list_for_listing(actor=officer, kind=SCENARIO, listing_id=need.pk).count() == 3
+    assert match_list_for_listing(actor=hospital_user, side=SCENARIO, listing_id=need.pk).count() == 3
+    assert match_list_for_listing(actor=officer, side=SCENARIO, listing_id=need.pk).count() == 3
     with pytest.raises(NotFound):
-        match_list_for_listing(actor=other_hospital_user, kind=SCENARIO, listing_id=need.pk)
+        match_list_for_listing(actor=other_hospital_user, side=SCENARIO, listing_id=need.pk)
 
 
 def test_funnel_counts_every_stage_reached(published, vendor_user, officer):
@@ -232,6 +232,6 @@ def test_funnel_counts_every_stage_reached(published, vendor_user, officer):
 def test_unmet_needs_are_those_without_a_candidate_above_the_floor(published, settings):
     need, _caps = published
     settings.MATCHING_SCORE_FLOOR = 0.0
-    assert need not in unmet_listings(kind=SCENARIO)
+    assert need not in unmet_listings(side=SCENARIO)
     settings.MATCHING_SCORE_FLOOR = 1.01
-    assert need in unmet_listings(kind=SCENARIO)
+    assert need in unmet_listings(side=SCENARIO)

@@ -43,7 +43,7 @@ def _publish_capabilities(vendor, vendor_user, officer, n):
     out = []
     for i in range(n):
         title, desc = CAPABILITY_TEXTS[i % len(CAPABILITY_TEXTS)]
-        out.append(make_listing(kind=CAPABILITY, org=vendor, author=vendor_user, status=ListingStatus.PUBLISHED,
+        out.append(make_listing(side=CAPABILITY, org=vendor, author=vendor_user, status=ListingStatus.PUBLISHED,
                                 officer=officer, title=f"{title}（{i + 1}）", description=desc))
     return out
 
@@ -60,7 +60,7 @@ def test_worker_stores_ranked_matches_for_a_published_scenario(via_redis, hospit
         caps = _publish_capabilities(vendor, vendor_user, officer, 4)
         wait_until(lambda: ListingVector.objects.filter(kind=CAPABILITY).count() == 4, timeout=60,
                    what="capabilities embedded by the worker")
-        scenario = make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=ListingStatus.PUBLISHED,
+        scenario = make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=ListingStatus.PUBLISHED,
                                 officer=officer, title="体检中心肺结节阅片压力大",
                                 description="每天大量低剂量CT，几毫米的磨玻璃影容易漏看，需要自动检出并与历史片对比。")
         wait_until(lambda: Match.objects.filter(scenario=scenario, s2c_rank__isnull=False).count() == 4,
@@ -79,7 +79,7 @@ def test_worker_stores_ranked_matches_for_a_published_scenario(via_redis, hospit
         before = _snapshot()
         from matching.tasks import listing_index
 
-        listing_index.delay(SCENARIO, scenario.pk)
+        listing_index.delay(SCENARIO.kind, scenario.pk)
         wait_until(lambda: "succeeded" in worker.log().split("listing_index")[-1], timeout=60,
                    what="the repeated task to finish")
         assert _snapshot() == before
@@ -94,7 +94,7 @@ def test_worker_killed_during_embedding_loses_and_duplicates_nothing(via_redis, 
         worker.wait_ready(timeout=120)
         _publish_capabilities(vendor, vendor_user, officer, 16)
         for i in range(8):
-            make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=ListingStatus.PUBLISHED,
+            make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=ListingStatus.PUBLISHED,
                          officer=officer, title=f"肺结节筛查阅片需求（{i + 1}）",
                          description="体检中心每天大量低剂量CT，需要自动检出肺结节并与历史片对比，数据不出院。")
         wait_until(lambda: ListingVector.objects.filter(model_id=model_id).exists(), timeout=120,

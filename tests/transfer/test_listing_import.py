@@ -4,7 +4,7 @@ import pytest
 
 from accounts.models import Organization
 from core.errors import NotAllowed
-from core.side import CAPABILITY, SCENARIO
+from core.side import SCENARIO
 from matching.models import ListingVector, Match, RerankJob
 from scenarios.models import Batch, ListingStatus, Scenario
 from suppliers.models import Capability
@@ -31,7 +31,7 @@ def _nothing_written():
 
 
 def test_listing_import_dry_run_lists_each_rows_problems_and_writes_nothing(officer, hospital, hospital_user):
-    existing = make_listing(kind=SCENARIO, org=hospital, author=hospital_user, title="已有的肺结节筛查需求")
+    existing = make_listing(side=SCENARIO, org=hospital, author=hospital_user, title="已有的肺结节筛查需求")
     before = _nothing_written()
     rows = [
         need(1),                                                          # fine
@@ -97,7 +97,7 @@ def test_listing_import_publishes_through_the_services(officer, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         report = listing_import(actor=officer, data=xlsx(rows), filename="list.xlsx", batch_name="2025年清单",
                                 dry_run=False)
-    assert report.created == {SCENARIO: 2, CAPABILITY: 1, "organizations": 2}
+    assert report.created == {"scenario": 2, "capability": 1, "organizations": 2}
     batch = Batch.objects.get(name="2025年清单")
     needs = list(Scenario.objects.filter(batch=batch).order_by("number"))
     assert [s.number for s in needs] == [1, 2]

@@ -15,10 +15,10 @@ def published_pair(capture, *, hospital, hospital_user, vendor, vendor_user, off
     """A published need and a published capability, ranked against each other (on-commit
     callbacks run so that the engine stores the match)."""
     with capture(execute=True):
-        scenario = make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=ListingStatus.PUBLISHED,
+        scenario = make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=ListingStatus.PUBLISHED,
                                 officer=officer)
     with capture(execute=True):
-        capability = make_listing(kind=CAPABILITY, org=vendor, author=vendor_user, status=ListingStatus.PUBLISHED,
+        capability = make_listing(side=CAPABILITY, org=vendor, author=vendor_user, status=ListingStatus.PUBLISHED,
                                   officer=officer)
     match = Match.objects.get(scenario=scenario, capability=capability)
     return scenario, capability, match

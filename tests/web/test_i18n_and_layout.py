@@ -41,7 +41,7 @@ def test_field_names_follow_the_language(client, hospital, hospital_user, office
     from scenarios.models import ListingStatus
     from tests.factories import make_listing
 
-    make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=ListingStatus.PUBLISHED, officer=officer)
+    make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=ListingStatus.PUBLISHED, officer=officer)
     client.cookies.load({"django_language": "zh-hant"})
     assert "智能影像" in client.get(reverse("scenarios:public-list")).content.decode()
     client.cookies.load({"django_language": "en"})

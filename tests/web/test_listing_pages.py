@@ -68,7 +68,7 @@ def test_vendor_posts_a_capability_but_not_a_need(client, vendor, vendor_user):
 
 
 def test_owner_edits_a_draft_and_the_history_records_it(client, hospital, hospital_user):
-    listing = make_listing(kind=SCENARIO, org=hospital, author=hospital_user)
+    listing = make_listing(side=SCENARIO, org=hospital, author=hospital_user)
     login(client, hospital_user)
     url = reverse("scenarios:listing-edit", args=[SCENARIO, listing.pk])
     assert client.get(url).status_code == 200
@@ -79,7 +79,7 @@ def test_owner_edits_a_draft_and_the_history_records_it(client, hospital, hospit
 
 
 def test_submit_and_withdraw_buttons(client, hospital, hospital_user):
-    listing = make_listing(kind=SCENARIO, org=hospital, author=hospital_user)
+    listing = make_listing(side=SCENARIO, org=hospital, author=hospital_user)
     login(client, hospital_user)
     client.post(reverse("scenarios:listing-submit", args=[SCENARIO, listing.pk]))
     listing.refresh_from_db()
@@ -93,14 +93,14 @@ def test_submit_and_withdraw_buttons(client, hospital, hospital_user):
 
 
 def test_editing_a_listing_under_review_is_refused_with_a_message(client, hospital, hospital_user):
-    listing = make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=S.SUBMITTED)
+    listing = make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=S.SUBMITTED)
     login(client, hospital_user)
     resp = client.get(reverse("scenarios:listing-edit", args=[SCENARIO, listing.pk]), follow=True)
     assert "该条目正在审核中，请先撤回再编辑" in resp.content.decode()
 
 
 def test_returned_listing_shows_the_officers_comment(client, hospital, hospital_user, officer):
-    listing = make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=S.RETURNED, officer=officer)
+    listing = make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=S.RETURNED, officer=officer)
     login(client, hospital_user)
     body = client.get(reverse("scenarios:listing-manage", args=[SCENARIO, listing.pk])).content.decode()
     assert 'data-testid="officer-comment"' in body and "请补充预算" in body
@@ -109,8 +109,8 @@ def test_returned_listing_shows_the_officers_comment(client, hospital, hospital_
 
 def test_my_listings_shows_only_my_organisations_listings(client, hospital, hospital_user, other_hospital,
                                                           other_hospital_user, officer):
-    make_listing(kind=SCENARIO, org=hospital, author=hospital_user, title="本院的影像需求")
-    make_listing(kind=SCENARIO, org=other_hospital, author=other_hospital_user, title="别院的影像需求",
+    make_listing(side=SCENARIO, org=hospital, author=hospital_user, title="本院的影像需求")
+    make_listing(side=SCENARIO, org=other_hospital, author=other_hospital_user, title="别院的影像需求",
                  status=S.PUBLISHED, officer=officer)
     login(client, hospital_user)
     body = client.get(reverse("scenarios:listing-mine")).content.decode()
@@ -120,7 +120,7 @@ def test_my_listings_shows_only_my_organisations_listings(client, hospital, hosp
 
 
 def test_vendor_cannot_see_a_hospitals_draft_anywhere(client, hospital, hospital_user, vendor_user):
-    draft = make_listing(kind=SCENARIO, org=hospital, author=hospital_user)
+    draft = make_listing(side=SCENARIO, org=hospital, author=hospital_user)
     login(client, vendor_user)
     for name in ("scenarios:listing-manage", "scenarios:listing-edit", "scenarios:listing-detail",
                  "matching:listing-candidates"):
@@ -132,7 +132,7 @@ def test_vendor_cannot_see_a_hospitals_draft_anywhere(client, hospital, hospital
 
 def test_other_side_cannot_open_the_workspace_page_of_a_published_listing(client, hospital, hospital_user,
                                                                           vendor_user, officer):
-    listing = make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=S.PUBLISHED, officer=officer)
+    listing = make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=S.PUBLISHED, officer=officer)
     login(client, vendor_user)
     assert client.get(reverse("scenarios:listing-manage", args=[SCENARIO, listing.pk])).status_code == 404
     assert client.post(reverse("scenarios:listing-archive", args=[SCENARIO, listing.pk])).status_code == 404
@@ -141,13 +141,13 @@ def test_other_side_cannot_open_the_workspace_page_of_a_published_listing(client
 
 
 def test_anonymous_is_sent_to_login_from_the_workspace(client, hospital, hospital_user):
-    listing = make_listing(kind=SCENARIO, org=hospital, author=hospital_user)
+    listing = make_listing(side=SCENARIO, org=hospital, author=hospital_user)
     resp = client.get(reverse("scenarios:listing-manage", args=[SCENARIO, listing.pk]))
     assert resp.status_code == 302 and reverse("accounts:login") in resp["Location"]
 
 
 def test_owner_archives_a_published_listing(client, hospital, hospital_user, officer):
-    listing = make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=S.PUBLISHED, officer=officer)
+    listing = make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=S.PUBLISHED, officer=officer)
     login(client, hospital_user)
     client.post(reverse("scenarios:listing-archive", args=[SCENARIO, listing.pk]))
     listing.refresh_from_db()

@@ -23,9 +23,9 @@ def pair(django_capture_on_commit_callbacks, hospital, hospital_user, vendor, ve
 
 def test_review_queue_lists_submitted_listings_for_officers_only(client, hospital, hospital_user, vendor,
                                                                 vendor_user, officer):
-    make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=S.SUBMITTED, title="待审的影像需求")
-    make_listing(kind=CAPABILITY, org=vendor, author=vendor_user, status=S.SUBMITTED, title="待审的影像软件")
-    make_listing(kind=SCENARIO, org=hospital, author=hospital_user, title="草稿不进队列")
+    make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=S.SUBMITTED, title="待审的影像需求")
+    make_listing(side=CAPABILITY, org=vendor, author=vendor_user, status=S.SUBMITTED, title="待审的影像软件")
+    make_listing(side=SCENARIO, org=hospital, author=hospital_user, title="草稿不进队列")
     login(client, officer)
     body = client.get(reverse("scenarios:listing-review")).content.decode()
     assert "待审的影像需求" in body and "待审的影像软件" in body and "草稿不进队列" not in body
@@ -37,7 +37,7 @@ def test_review_queue_lists_submitted_listings_for_officers_only(client, hospita
 
 def test_officer_publishes_into_a_batch(client, hospital, hospital_user, officer):
     batch = batch_create(actor=officer, name="2025年清单", published_on="2025-06-20")
-    listing = make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=S.SUBMITTED)
+    listing = make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=S.SUBMITTED)
     login(client, officer)
     resp = client.post(reverse("scenarios:listing-publish", args=[SCENARIO, listing.pk]),
                        {"batch": batch.pk, "comment": ""}, HTTP_HX_REQUEST="true")
@@ -48,7 +48,7 @@ def test_officer_publishes_into_a_batch(client, hospital, hospital_user, officer
 
 
 def test_officer_returns_with_a_comment_and_the_owner_sees_it(client, hospital, hospital_user, officer):
-    listing = make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=S.SUBMITTED)
+    listing = make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=S.SUBMITTED)
     login(client, officer)
     client.post(reverse("scenarios:listing-return", args=[SCENARIO, listing.pk]), {"comment": "请补充部署方式"})
     listing.refresh_from_db()
@@ -59,7 +59,7 @@ def test_officer_returns_with_a_comment_and_the_owner_sees_it(client, hospital, 
 
 
 def test_return_without_a_comment_is_refused_with_a_message(client, hospital, hospital_user, officer):
-    listing = make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=S.SUBMITTED)
+    listing = make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=S.SUBMITTED)
     login(client, officer)
     resp = client.post(reverse("scenarios:listing-return", args=[SCENARIO, listing.pk]), {"comment": " "},
                        HTTP_HX_REQUEST="true")
@@ -69,7 +69,7 @@ def test_return_without_a_comment_is_refused_with_a_message(client, hospital, ho
 
 
 def test_vendor_cannot_publish(client, hospital, hospital_user, vendor_user):
-    listing = make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=S.SUBMITTED)
+    listing = make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=S.SUBMITTED)
     login(client, vendor_user)
     assert client.post(reverse("scenarios:listing-publish", args=[SCENARIO, listing.pk])).status_code == 403
     listing.refresh_from_db()
@@ -139,7 +139,7 @@ def test_bulk_approve_and_reject(client, django_capture_on_commit_callbacks, pai
     from matching.models import Match
 
     with django_capture_on_commit_callbacks(execute=True):
-        make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=S.PUBLISHED, officer=officer,
+        make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=S.PUBLISHED, officer=officer,
                      title="肺结节随访管理需求")
     ids = list(Match.objects.values_list("pk", flat=True))
     assert len(ids) >= 2
@@ -165,7 +165,7 @@ def test_bulk_without_reason_changes_nothing(client, pair, officer):
 def test_dashboard_has_chart_data_and_unmet_needs(client, pair, hospital, hospital_user, officer, settings):
     from matching.models import Match
 
-    lonely = make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=S.PUBLISHED, officer=officer,
+    lonely = make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=S.PUBLISHED, officer=officer,
                           title="尚无候选的中医舌诊需求")
     Match.objects.filter(scenario=lonely).delete()
     login(client, officer)
@@ -208,7 +208,7 @@ def test_officer_records_introduction_progress(client, pair, officer):
 
 
 def test_officer_reviews_from_the_listing_page_and_returns_to_it(client, hospital, hospital_user, officer):
-    listing = make_listing(kind=SCENARIO, org=hospital, author=hospital_user, status=S.SUBMITTED)
+    listing = make_listing(side=SCENARIO, org=hospital, author=hospital_user, status=S.SUBMITTED)
     manage = reverse("scenarios:listing-manage", args=[SCENARIO, listing.pk])
     login(client, officer)
     page = client.get(manage).content.decode()

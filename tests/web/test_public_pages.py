@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 S = ListingStatus
 
 
-def _publish(kind, org, author, officer, **kw):
-    return make_listing(kind=kind, org=org, author=author, status=S.PUBLISHED, officer=officer, **kw)
+def _publish(side, org, author, officer, **kw):
+    return make_listing(side=side, org=org, author=author, status=S.PUBLISHED, officer=officer, **kw)
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def listings(hospital, hospital_user, other_hospital, other_hospital_user, vendo
         "radar": _publish(CAPABILITY, vendor, vendor_user, officer, title="毫米波雷达跌倒监测终端",
                           description="非接触式监测跌倒与离床，老人无需佩戴任何设备。",
                           field=field("remote-monitoring")),
-        "draft": make_listing(kind=SCENARIO, org=hospital, author=hospital_user, title="尚未提交的心电草稿需求"),
+        "draft": make_listing(side=SCENARIO, org=hospital, author=hospital_user, title="尚未提交的心电草稿需求"),
     }
 
 
@@ -36,7 +36,7 @@ def _body(client, **params):
 
 
 def test_public_list_filters_by_type(client, listings):
-    body = _body(client, kind=CAPABILITY)
+    body = _body(client, kind="capability")
     assert "毫米波雷达跌倒监测终端" in body
     assert "阻塞性睡眠呼吸暂停全病程管理平台" not in body
 
@@ -55,7 +55,7 @@ def test_public_list_filters_by_city(client, listings):
 
 def test_public_list_filters_by_batch(client, hospital, hospital_user, officer, listings):
     batch = batch_create(actor=officer, name="2025年生物医药应用场景清单", published_on="2025-06-20")
-    listing = make_listing(kind=SCENARIO, org=hospital, author=hospital_user, title="中医药智能舌诊需求")
+    listing = make_listing(side=SCENARIO, org=hospital, author=hospital_user, title="中医药智能舌诊需求")
     listing_publish(actor=officer, listing=listing_submit(actor=hospital_user, listing=listing), batch=batch)
     body = _body(client, batch=batch.pk)
     assert "中医药智能舌诊需求" in body
@@ -125,10 +125,10 @@ def test_listing_detail_unknown_kind_is_404(client, listings):
 
 def test_batch_page_counts_by_field(client, hospital, hospital_user, vendor, vendor_user, officer):
     batch = batch_create(actor=officer, name="2025年生物医药应用场景清单（测试）", published_on="2025-06-20")
-    for kind, org, author, f in [(SCENARIO, hospital, hospital_user, "smart-imaging"),
+    for side, org, author, f in [(SCENARIO, hospital, hospital_user, "smart-imaging"),
                                  (SCENARIO, hospital, hospital_user, "smart-imaging"),
                                  (CAPABILITY, vendor, vendor_user, "tcm")]:
-        listing = make_listing(kind=kind, org=org, author=author, field=field(f))
+        listing = make_listing(side=side, org=org, author=author, field=field(f))
         listing_publish(actor=officer, listing=listing_submit(actor=author, listing=listing), batch=batch)
     client.cookies.load({"django_language": "en"})
     body = client.get(reverse("scenarios:batch-detail", args=[batch.pk])).content.decode()
