@@ -77,9 +77,9 @@ def synthesize(side: Side, n: int, model_id: str, base_vectors, rng) -> None:
     from django.utils import timezone
 
     from accounts.models import Organization
+    from matching.adapters import ranking_listing, terms_hash, vector_hash
     from matching.engine import ranking
     from matching.models import ListingTerms, ListingVector
-    from matching.services import ranking_listing, terms_hash, vector_hash
     from scenarios.models import Field
 
     model = side.model
@@ -154,12 +154,15 @@ def main() -> None:
     from accounts.services import officer_grant
     from core.side import CAPABILITY, SCENARIO
     from matching import services
+    from matching.adapters import embedding_text
     from matching.embedding import get_embedder
+    from matching.engine import ranking
+    from matching.pool import pool_cache_clear
 
     t = time.perf_counter()
     embedder = get_embedder()
     load_s = time.perf_counter() - t
-    base_vectors = embedder.embed([services.embedding_text(services.ranking.Listing(
+    base_vectors = embedder.embed([embedding_text(ranking.Listing(
         id=0, side=CAPABILITY, title=a, description=b)) for a, b in BASE_TEXTS], role="passage")
     rng = np.random.default_rng(7)
     path = (f"database: {where}; vector search: numpy brute force over the cached pool; "
@@ -179,7 +182,7 @@ def main() -> None:
         synthesize(CAPABILITY, max(size - have, 0), embedder.model_id, base_vectors, rng)
         have = size
         setup_s = time.perf_counter() - t
-        services.pool_cache_clear()
+        pool_cache_clear()
         cold, _n, _total = publish_one(officer, hospital, user, f"肺结节筛查需求（冷 {size}）")
         warm, n2, warm_total = publish_one(officer, hospital, user, f"肺结节筛查需求（热 {size}）")
         # one more capability published: the pool is brought up to date incrementally
@@ -203,7 +206,7 @@ def main() -> None:
         synthesize(CAPABILITY, args.rerank, embedder.model_id, base_vectors, rng)
         synthesize(SCENARIO, args.rerank, embedder.model_id, base_vectors, rng)
         setup_s = time.perf_counter() - t
-        services.pool_cache_clear()
+        pool_cache_clear()
         job = RerankJob.objects.create(total=0, reason="bench")
         t = time.perf_counter()
         services.rerank_run(job_id=job.pk)

@@ -30,7 +30,7 @@ def _warm() -> None:
     from core.side import SIDES
     from matching.embedding import get_embedder
 
-    from .services import pool_for
+    from .pool import pool_for
 
     try:
         model_id = get_embedder().model_id

@@ -18,7 +18,8 @@ from accounts.models import Organization
 from core.regions import province_of
 from core.side import CAPABILITY, SCENARIO, SIDES, Side
 from core.text import tokenize
-from matching import services
+from matching import pool, services
+from matching.embedding import get_embedder
 from matching.engine import ranking
 from matching.engine.evaluation import BenchItem
 from scenarios.models import Field, ListingStatus
@@ -74,7 +75,7 @@ def _runs_from(results: dict[Side, dict[int, list[ranking.Candidate]]], ids) -> 
 
 
 def _site_rankings() -> dict[Side, dict[int, list[ranking.Candidate]]]:
-    model_id = services.get_embedder().model_id
+    model_id = get_embedder().model_id
     out: dict[Side, dict[int, list[ranking.Candidate]]] = {}
     for side in SIDES:
         out[side] = {}
@@ -85,10 +86,10 @@ def _site_rankings() -> dict[Side, dict[int, list[ranking.Candidate]]]:
 
 def _bm25_plain_rankings() -> dict[Side, dict[int, list[ranking.Candidate]]]:
     """Baseline: BM25 over jieba terms of the Traditional→Simplified text, nothing else."""
-    model_id = services.get_embedder().model_id
+    model_id = get_embedder().model_id
     pools = {}
     for side in SIDES:
-        site = services.pool_for(side, model_id).pool
+        site = pool.pool_for(side, model_id).pool
         items = [ranking.prepare(p.listing, tokenize(f"{p.listing.title}\n{p.listing.description}"))
                  for p in site.items]
         pools[side] = ranking.Pool(items, site.vectors)

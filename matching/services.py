@@ -14,75 +14,39 @@ Contracts (each task relies on them, so a task can be retried or run twice):
 """
 from __future__ import annotations
 
-import hashlib
 import logging
-import threading
-import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from dataclasses import field as dc_field
+from collections.abc import Iterator
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.selectors import user_is_officer
 from core.errors import NotAllowed
-from core.regions import province_of
 from core.side import SIDES, Side
-from core.text import for_embedding
 from matching.embedding import get_embedder
 from matching.engine import ranking
-from scenarios.models import ListingBase, ListingStatus
+from scenarios.models import ListingBase
 
+from .adapters import (
+    embedding_text,
+    load_terms,
+    load_vectors,
+    published_listings,
+    ranking_listing,
+    terms_hash,
+    vector_hash,
+    weights,
+)
 from .models import ENGINE_OWNED, ListingTerms, ListingVector, Match, MatchInterest, MatchStatus, RerankJob
+from .pool import gaps_for, pool_cache_clear, pool_for
 
 log = logging.getLogger(__name__)
 EMBED_BATCH = 16
 RANK_BATCH = 256
-
-
-# --- from the ORM to the ranking's plain data -------------------------------------------------
-
-def ranking_listing(obj: ListingBase) -> ranking.Listing:
-    side = obj.SIDE
-    return ranking.Listing(
-        id=obj.pk, side=side, title=obj.title, description=obj.description,
-        field=obj.field.code if obj.field_id else "",
-        province=obj.province or province_of(obj.city), city=obj.city, language=obj.language,
-        deployment=obj.deployment,
-        certification=obj.required_certification if side.is_need else obj.certification,
-        extra=getattr(obj, "reference_deployments", "") or "",
-    )
-
-
-def embedding_text(listing: ranking.Listing) -> str:
-    return for_embedding(f"{listing.title}\n{listing.description}")
-
-
-def _hash(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
-
-
-def vector_hash(listing: ranking.Listing) -> str:
-    return _hash(listing.side.role, embedding_text(listing))
-
-
-def terms_hash(listing: ranking.Listing) -> str:
-    return _hash(ranking.TERMS_VERSION, listing.title, listing.description, listing.extra)
-
-
-def weights() -> ranking.Weights:
-    w = settings.MATCHING_WEIGHTS
-    return ranking.Weights(dense=w["dense"], lexical=w["lexical"], structured=w["structured"])
-
-
-def _published(side: Side):
-    return side.model.objects.filter(status=ListingStatus.PUBLISHED).select_related("field")
 
 
 # --- embedding and terms ----------------------------------------------------------------------
@@ -117,138 +81,10 @@ def listings_embed(*, side: Side, objs: list[ListingBase]) -> int:
 
 def listing_embed(*, side: Side, listing_id: int) -> bool:
     """Embed one published listing if its vector for the current model is missing or stale."""
-    obj = _published(side).filter(pk=listing_id).first()
+    obj = published_listings(side).filter(pk=listing_id).first()
     if obj is None:
         return False
     return listings_embed(side=side, objs=[obj]) > 0
-
-
-# --- the pool of one side, cached per process -------------------------------------------------
-
-@dataclass
-class _PoolEntry:
-    """A pool and what it was built from, so that a change to a few listings among 100k reloads
-    and re-prepares only those (new, edited, re-embedded or unpublished ones)."""
-
-    stamp: tuple = ()
-    marks: tuple = (None, None, None)  # newest updated_at seen: listings, vectors, terms
-    items: dict[int, ranking.Prepared] = dc_field(default_factory=dict)
-    vectors: dict[int, np.ndarray] = dc_field(default_factory=dict)
-    counts: dict[int, tuple[np.ndarray, np.ndarray]] = dc_field(default_factory=dict)
-    vocab: dict[str, int] = dc_field(default_factory=dict)
-    pool: ranking.Pool | None = None
-
-
-_pools: dict[tuple[str, str], _PoolEntry] = {}
-_pool_lock = threading.Lock()
-
-
-def _pool_stamp(side: Side, model_id: str) -> tuple:
-    """Changes whenever a listing of `side` is published, unpublished or edited, or a vector or
-    terms row of that side is written (indexed columns: a few milliseconds at 100k listings)."""
-    model = side.model
-    a = model.objects.filter(status=ListingStatus.PUBLISHED).aggregate(n=Count("id"), t=Max("updated_at"))
-    t_all = model.objects.aggregate(t=Max("updated_at"))["t"]
-    b = ListingVector.objects.filter(kind=side.kind, model_id=model_id).aggregate(n=Count("id"), t=Max("updated_at"))
-    c = ListingTerms.objects.filter(kind=side.kind).aggregate(n=Count("id"), t=Max("updated_at"))
-    return (a["n"], a["t"], t_all, b["n"], b["t"], c["n"], c["t"])
-
-
-def _load_vectors(side: Side, model_id: str, ids: Iterable[int]) -> dict[int, np.ndarray]:
-    out: dict[int, np.ndarray] = {}
-    ids = list(ids)
-    for start in range(0, len(ids), 5000):
-        rows = ListingVector.objects.filter(kind=side.kind, model_id=model_id, listing_id__in=ids[start:start + 5000])
-        for lid, blob in rows.values_list("listing_id", "vector"):
-            out[lid] = np.frombuffer(bytes(blob), dtype="<f4")
-    return out
-
-
-def _load_terms(side: Side, ids: Iterable[int]) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
-    ids = list(ids)
-    for start in range(0, len(ids), 5000):
-        rows = ListingTerms.objects.filter(kind=side.kind, listing_id__in=ids[start:start + 5000])
-        out.update({lid: terms.split() for lid, terms in rows.values_list("listing_id", "terms")})
-    return out
-
-
-def _changed_since(qs, mark, id_field: str) -> set[int]:
-    if mark is None:
-        return set()
-    # >= rather than >: rows written in the same instant as the mark are re-read, never missed
-    return set(qs.filter(updated_at__gte=mark).values_list(id_field, flat=True))
-
-
-def _refresh(entry: _PoolEntry, side: Side, model_id: str, stamp: tuple) -> None:
-    model = side.model
-    vec_qs = ListingVector.objects.filter(kind=side.kind, model_id=model_id)
-    terms_qs = ListingTerms.objects.filter(kind=side.kind)
-    marks = (model.objects.aggregate(t=Max("updated_at"))["t"], vec_qs.aggregate(t=Max("updated_at"))["t"],
-             terms_qs.aggregate(t=Max("updated_at"))["t"])
-    published = set(model.objects.filter(status=ListingStatus.PUBLISHED).values_list("id", flat=True))
-    if entry.pool is None:
-        stale = published
-    else:
-        changed = (_changed_since(model.objects.all(), entry.marks[0], "id")
-                   | _changed_since(vec_qs, entry.marks[1], "listing_id")
-                   | _changed_since(terms_qs, entry.marks[2], "listing_id"))
-        stale = (published - entry.items.keys()) | (changed & published)
-    for pk in set(entry.items) - published:
-        entry.items.pop(pk, None)
-        entry.vectors.pop(pk, None)
-        entry.counts.pop(pk, None)
-    stale_ids = sorted(stale)
-    for start in range(0, len(stale_ids), 5000):
-        chunk = stale_ids[start:start + 5000]
-        vectors = _load_vectors(side, model_id, chunk)
-        terms = _load_terms(side, chunk)
-        for obj in _published(side).filter(pk__in=chunk):
-            vec = vectors.get(obj.pk)
-            if vec is None:  # not embedded yet; the reconciling pass will queue it
-                entry.items.pop(obj.pk, None)
-                entry.vectors.pop(obj.pk, None)
-                entry.counts.pop(obj.pk, None)
-                continue
-            item = ranking.prepare(ranking_listing(obj), terms.get(obj.pk))
-            entry.items[obj.pk] = item
-            entry.vectors[obj.pk] = vec
-            entry.counts[obj.pk] = ranking.term_counts(item.terms, entry.vocab)
-    if entry.pool is None or stale or len(entry.pool.items) != len(entry.items):
-        ids = sorted(entry.items)
-        dim = next(iter(entry.vectors.values())).shape[0] if entry.vectors else 1
-        vectors = np.vstack([entry.vectors[i] for i in ids]) if ids else np.zeros((0, dim), dtype=np.float32)
-        index = ranking.LexicalIndex(counts=[entry.counts[i] for i in ids], vocab=entry.vocab)
-        entry.pool = ranking.Pool([entry.items[i] for i in ids], vectors, index=index)
-    entry.stamp, entry.marks = stamp, marks
-
-
-def pool_for(side: Side, model_id: str) -> _PoolEntry:
-    """The published listings of `side` with a vector for `model_id`, ready to rank against;
-    cached per process and brought up to date incrementally when anything changed."""
-    stamp = _pool_stamp(side, model_id)
-    with _pool_lock:
-        entry = _pools.setdefault((side, model_id), _PoolEntry())
-        if entry.pool is None or entry.stamp != stamp:
-            _refresh(entry, side, model_id, stamp)
-        return entry
-
-
-def build_pool(side: Side, model_id: str) -> ranking.Pool:
-    """A fresh pool, bypassing the cache."""
-    entry = _PoolEntry()
-    _refresh(entry, side, model_id, _pool_stamp(side, model_id))
-    return entry.pool
-
-
-def pool_cache_clear() -> None:
-    with _pool_lock:
-        _pools.clear()
-
-
-def gaps_for(model_id: str) -> ranking.LanguageGaps:
-    """Language gaps measured over both published sides (from the cached pools' sums)."""
-    return ranking.LanguageGaps.from_pools(*(pool_for(k, model_id).pool for k in SIDES))
 
 
 # --- ranking and storing ----------------------------------------------------------------------
@@ -269,8 +105,8 @@ def iter_rank_side(side: Side, *, model_id: str, top_n: int | None, floor: float
 
 
 def _query(side: Side, obj: ListingBase, model_id: str) -> tuple[ranking.Prepared, np.ndarray | None]:
-    terms = _load_terms(side, [obj.pk]).get(obj.pk)
-    vec = _load_vectors(side, model_id, [obj.pk]).get(obj.pk)
+    terms = load_terms(side, [obj.pk]).get(obj.pk)
+    vec = load_vectors(side, model_id, [obj.pk]).get(obj.pk)
     return ranking.prepare(ranking_listing(obj), terms), vec
 
 
@@ -279,7 +115,7 @@ def listing_rank(*, side: Side, listing_id: int, reverse: bool = True) -> int:
 
     With `reverse`, the listings it suggests are queued to be ranked in turn, so the new
     listing also enters their lists. Returns the number of suggestions stored."""
-    obj = _published(side).filter(pk=listing_id).first()
+    obj = published_listings(side).filter(pk=listing_id).first()
     if obj is None:
         return 0
     model_id = get_embedder().model_id
@@ -448,7 +284,7 @@ def rerank_start(*, actor: User | None, reason: str = "") -> RerankJob:
             status__in=[RerankJob.Status.QUEUED, RerankJob.Status.RUNNING]).first()
         if active:
             return active
-        total = sum(_published(k).count() for k in SIDES)
+        total = sum(published_listings(k).count() for k in SIDES)
         job = RerankJob.objects.create(total=total, reason=(reason or "")[:200], created_by=actor)
         from .tasks import rerank_run as task
 
@@ -472,7 +308,7 @@ def rerank_run(*, job_id: int) -> RerankJob:
         return job
     embedder = get_embedder()
     model_id = embedder.model_id
-    objs = {k: list(_published(k).order_by("id")) for k in SIDES}
+    objs = {k: list(published_listings(k).order_by("id")) for k in SIDES}
     _progress(job, status=RerankJob.Status.RUNNING, started_at=timezone.now(), model_id=model_id,
               total=sum(len(v) for v in objs.values()), done=0, embedded=0, error="")
     try:
@@ -509,7 +345,7 @@ def listings_needing_index(side: Side) -> list[int]:
     have = {lid: (h, ranked) for lid, h, ranked in ListingVector.objects.filter(kind=side.kind, model_id=model_id)
             .values_list("listing_id", "text_hash", "ranked_at")}
     out = []
-    for obj in _published(side).order_by("id"):
+    for obj in published_listings(side).order_by("id"):
         h, ranked = have.get(obj.pk, (None, None))
         if h != vector_hash(ranking_listing(obj)) or ranked is None:
             out.append(obj.pk)
@@ -528,14 +364,3 @@ def matching_reconcile() -> int:
     if queued:
         log.info("reconcile: queued %d listings", queued)
     return queued
-
-
-def wait_for(predicate, *, timeout: float, interval: float = 0.2) -> bool:
-    """Poll `predicate` until it is true or `timeout` seconds pass (used by commands and tests)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return bool(predicate())
-

@@ -8,7 +8,7 @@
 """
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import Actor, user_is_member, user_is_officer, user_organization_ids
@@ -29,10 +29,6 @@ def listing_visible_q(*, actor: Actor) -> Q:
     if org_ids:
         q |= Q(organization_id__in=org_ids)
     return q
-
-
-def listing_visible_queryset(*, actor: Actor, side: Side) -> QuerySet[ListingBase]:
-    return side.model.objects.filter(listing_visible_q(actor=actor))
 
 
 def can_view_listing(*, actor: Actor, listing: ListingBase) -> bool:

@@ -1,7 +1,7 @@
 import pytest
 
 from config.celery import app as celery_app
-from matching import services as matching_services
+from matching import pool as matching_pool
 from tests.factories import OrganizationFactory, make_officer, member_of
 
 
@@ -37,9 +37,9 @@ def _test_defaults(settings):
     celery_app.conf.task_always_eager = True
     settings.MATCHING_EMBEDDER = "hashing"
     settings.MATCHING_SCORE_FLOOR = 0.0
-    matching_services.pool_cache_clear()
+    matching_pool.pool_cache_clear()
     yield
-    matching_services.pool_cache_clear()
+    matching_pool.pool_cache_clear()
     celery_app.conf.task_always_eager = eager
 
 

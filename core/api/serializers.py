@@ -85,7 +85,3 @@ class InputSerializer(_CleanInput, serializers.Serializer):
 
 class ModelInputSerializer(_CleanInput, serializers.ModelSerializer):
     pass
-
-
-class EmptyInputSerializer(InputSerializer):
-    """For actions that take no input: any field sent is refused."""

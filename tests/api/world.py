@@ -19,7 +19,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Organization, User
 from core.side import CAPABILITY, SCENARIO, SIDES, Side
-from matching import services as matching_services
+from matching import pool as matching_pool
 from matching.models import Match, MatchStatus, RerankJob
 from matching.workflow import match_approve, match_express_interest, match_reject
 from scenarios.models import Batch, ListingBase, ListingStatus
@@ -84,12 +84,12 @@ def build_world() -> World:
     """Build the world, running the engine's after-commit tasks (embedding, ranking) the way a
     commit would, between the steps that need their results."""
     with override_settings(**FAST_SETTINGS):
-        matching_services.pool_cache_clear()
+        matching_pool.pool_cache_clear()
         with TestCase.captureOnCommitCallbacks(execute=True):
             state = _build_listings()
         with TestCase.captureOnCommitCallbacks(execute=True):
             world = _build_matches(**state)
-        matching_services.pool_cache_clear()
+        matching_pool.pool_cache_clear()
     return world
 
 

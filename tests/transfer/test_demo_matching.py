@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from matching.models import Match
-from matching.services import pool_cache_clear
+from matching.pool import pool_cache_clear
 from scenarios.models import Scenario
 
 pytestmark = [pytest.mark.django_db, pytest.mark.model]
