@@ -209,6 +209,9 @@ MATCHING_WEIGHTS = {
 }
 # Candidates below this total score are not stored as suggestions.
 MATCHING_SCORE_FLOOR = env.float("MATCHING_SCORE_FLOOR", default=0.35)
+# A match's band (strong / possible / weak) from its score: what queues, alerts and events act on.
+MATCHING_BAND_STRONG = env.float("MATCHING_BAND_STRONG", default=0.8)
+MATCHING_BAND_POSSIBLE = env.float("MATCHING_BAND_POSSIBLE", default=0.6)
 # How many suggestions are kept per listing, and how many candidates each retrieval path yields.
 MATCHING_TOP_N = env.int("MATCHING_TOP_N", default=20)
 MATCHING_CANDIDATES = env.int("MATCHING_CANDIDATES", default=200)

@@ -46,6 +46,17 @@ def terms_hash(listing: ranking.Listing) -> str:
     return _hash(ranking.TERMS_VERSION, listing.title, listing.description, listing.extra)
 
 
+def band_of(score: float) -> str:
+    """The band of a stored score (thresholds in settings)."""
+    from .models import MatchBand
+
+    if score >= settings.MATCHING_BAND_STRONG:
+        return MatchBand.STRONG
+    if score >= settings.MATCHING_BAND_POSSIBLE:
+        return MatchBand.POSSIBLE
+    return MatchBand.WEAK
+
+
 def weights() -> ranking.Weights:
     w = settings.MATCHING_WEIGHTS
     return ranking.Weights(dense=w["dense"], lexical=w["lexical"], structured=w["structured"])

@@ -55,6 +55,14 @@ class ListingTerms(models.Model):
         indexes = [models.Index(fields=["kind", "updated_at"], name="terms_kind_upd")]
 
 
+class MatchBand(models.TextChoices):
+    """What a score means, in words a person can act on; the same for every need, both directions."""
+
+    STRONG = "strong", _("Strong")
+    POSSIBLE = "possible", _("Possible")
+    WEAK = "weak", _("Weak")
+
+
 class MatchStatus(models.TextChoices):
     SUGGESTED = "suggested", _("Suggested")
     SHORTLISTED = "shortlisted", _("Shortlisted")
@@ -85,6 +93,8 @@ class Match(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=MatchStatus.choices,
                               default=MatchStatus.SUGGESTED, db_index=True)
     score = models.FloatField(_("score"), default=0.0, db_index=True)
+    band = models.CharField(_("band"), max_length=10, choices=MatchBand.choices, default=MatchBand.WEAK,
+                            db_index=True)
     s2c_score = models.FloatField(null=True, blank=True)
     s2c_rank = models.PositiveIntegerField(null=True, blank=True)
     c2s_score = models.FloatField(null=True, blank=True)

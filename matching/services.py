@@ -32,6 +32,7 @@ from matching.engine import ranking
 from scenarios.models import ListingBase
 
 from .adapters import (
+    band_of,
     embedding_text,
     load_terms,
     load_vectors,
@@ -143,9 +144,9 @@ def listing_index(*, side: Side, listing_id: int) -> int:
 
 
 _ROW_FIELDS = ("id", "scenario_id", "capability_id", "status", "s2c_score", "s2c_rank", "c2s_score", "c2s_rank",
-               "parts", "explanation", "score", "model_id")
-_WRITE_FIELDS = ["s2c_score", "s2c_rank", "c2s_score", "c2s_rank", "parts", "explanation", "score", "model_id",
-                 "updated_at"]
+               "parts", "explanation", "score", "band", "model_id")
+_WRITE_FIELDS = ["s2c_score", "s2c_rank", "c2s_score", "c2s_rank", "parts", "explanation", "score", "band",
+                 "model_id", "updated_at"]
 
 
 class _Row:
@@ -194,17 +195,18 @@ def store_rankings(*, side: Side, results: dict[int, list[ranking.Candidate]], m
                 if row is None:
                     creates.append(_Row(scenario_id=key[0], capability_id=key[1], status=MatchStatus.SUGGESTED,
                                         model_id=model_id, explanation=c.explanation or {}, parts={prefix: parts},
-                                        score=c.score, decision_reason="", created_at=now, updated_at=now,
+                                        score=c.score, band=band_of(c.score), decision_reason="", created_at=now,
+                                        updated_at=now,
                                         **{f"{prefix}_score": c.score, f"{prefix}_rank": rank_pos}))
                     continue
                 if row.status not in ENGINE_OWNED:
                     continue  # an officer decided: never overwritten
                 other_score = getattr(row, f"{other_prefix}_score")
+                score = max(c.score, other_score) if other_score is not None else c.score
                 changes = {f"{prefix}_score": c.score, f"{prefix}_rank": rank_pos,
                            "parts": {**(row.parts or {}), prefix: parts},
                            "explanation": c.explanation or row.explanation,
-                           "score": max(c.score, other_score) if other_score is not None else c.score,
-                           "model_id": model_id}
+                           "score": score, "band": band_of(score), "model_id": model_id}
                 if any(getattr(row, k) != v for k, v in changes.items()):
                     for k, v in changes.items():
                         setattr(row, k, v)
@@ -222,6 +224,7 @@ def store_rankings(*, side: Side, results: dict[int, list[ranking.Candidate]], m
             setattr(row, f"{prefix}_rank", None)
             row.parts = {k: v for k, v in (row.parts or {}).items() if k != prefix}
             row.score = getattr(row, f"{other_prefix}_score") or 0.0
+            row.band = band_of(row.score)
             updates.append(row)
         for row in updates:
             row.updated_at = now
