@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("api/", include("config.api_urls")),
     path("officer/imports/", include("transfer.urls")),
+    path("", include("events.urls")),
     path("", include("matching.urls")),
     path("", include("scenarios.urls")),
 ]

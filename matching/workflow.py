@@ -196,3 +196,25 @@ def match_decide_bulk(*, actor: User, match_ids: Iterable[int], approve: bool, r
         except DomainError as exc:
             failed[pk] = str(exc)
     return {"done": done, "failed": failed}
+
+
+# Where two sides who met in person can say "we continue talking" from (events.services.meetings).
+CONTINUE_FROM = (M.SUGGESTED, M.SHORTLISTED, M.APPROVED, M.INTRODUCED)
+
+
+def match_continue_talks(*, actor: User, scenario_id: int, capability_id: int, reason: str) -> Match | None:
+    """Both sides of a pair said after meeting that they continue talking: the match moves to
+    "in talks" (from suggested, shortlisted, approved or introduced), audited like any decision.
+
+    The caller has checked that both sides said so. Returns None, changing nothing, where the
+    pair has no match or its match is already in talks or past it, or was rejected (an officer's
+    decision that only an officer re-opens)."""
+    with transaction.atomic():
+        found = Match.objects.filter(scenario_id=scenario_id, capability_id=capability_id).first()
+        if found is None:
+            return None
+        match = _lock(found)
+        if match.status not in CONTINUE_FROM:
+            return None
+        _set_status(match, actor=actor, to=M.IN_TALKS, reason=_reason(reason, required=False))
+    return match

@@ -87,3 +87,43 @@ def make_listing(*, side: Side, org: Organization, author: User, status: str = L
     from scenarios.services import listing_archive
 
     return listing_archive(actor=officer, listing=listing)
+
+
+# --- events -------------------------------------------------------------------------------------
+
+def make_event(*, officer: User, day=None, sessions=((14, 0, 15, 0),), roadshow=None, **overrides):
+    """An event through the services: meetings sessions (start h, m, end h, m) on `day`
+    (tomorrow by default), and optionally a roadshow session."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from events.models import Session
+    from events.services.events import event_create, session_add
+
+    day = day or (timezone.localdate() + dt.timedelta(days=1))
+    data = {"name": "2025生物医药应用场景供需对接会", "date": day, "venue": "广州国际会议中心", "venue_tables": 40,
+            "tables": 10, "spare_share": 0.0, "meeting_minutes": 20}
+    data.update(overrides)
+    event = event_create(actor=officer, **data)
+
+    def at(h, m):
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(h, m)))
+
+    for h1, m1, h2, m2 in sessions:
+        session_add(actor=officer, event=event, start=at(h1, m1), end=at(h2, m2))
+    if roadshow:
+        h1, m1, h2, m2 = roadshow
+        session_add(actor=officer, event=event, start=at(h1, m1), end=at(h2, m2), kind=Session.Kind.ROADSHOW)
+    return event
+
+
+def register(event, org: Organization, user: User, *, reps=("王主任",), windows=None):
+    """Register an invited organisation, available in every meetings session unless told otherwise."""
+    from events.models import Session
+    from events.services.participation import participant_register
+
+    if windows is None:
+        windows = [(s.start, s.end) for s in event.sessions.filter(kind=Session.Kind.MEETINGS)]
+    return participant_register(actor=user, event=event, organization_id=org.pk,
+                                representatives=[{"name": r, "position": "代表"} for r in reps], windows=windows)

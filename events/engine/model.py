@@ -31,6 +31,11 @@ class Interest(enum.Enum):
     MUTUAL = "mutual"
 
 
+def spare_tables_for(tables: int, share: float) -> int:
+    """Tables kept free in every slot: the share of the tables, rounded up."""
+    return min(tables, math.ceil(tables * share - 1e-9))
+
+
 @dataclass(frozen=True)
 class Weights:
     """Affinity of a pair = match score + a bonus for the interest the parties expressed.
@@ -135,8 +140,7 @@ class Problem:
 
     @cached_property
     def spare_tables(self) -> int:
-        """Tables kept free in every slot: the share, rounded up."""
-        return min(self.tables, math.ceil(self.tables * self.spare_share - 1e-9))
+        return spare_tables_for(self.tables, self.spare_share)
 
     @cached_property
     def usable_tables(self) -> int:
