@@ -292,6 +292,11 @@ SPECTACULAR_SETTINGS = {
         "CertificationEnum": "scenarios.models.Certification",
         "LanguageEnum": "scenarios.models.Language",
         "OrganizationKindEnum": "accounts.models.Organization.Kind",
+        "EventStatusEnum": "events.models.Event.Status",
+        "SessionKindEnum": "events.models.Session.Kind",
+        "ParticipantStatusEnum": "events.models.Participant.Status",
+        "MeetingStateEnum": "events.models.MeetingState",
+        "ScheduleJobStatusEnum": "events.models.ScheduleJob.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

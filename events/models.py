@@ -155,6 +155,10 @@ class EventListing(models.Model):
         return self.scenario if self.scenario_id else self.capability
 
 
+def new_checkin_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class Participant(models.Model):
     """An organisation owning invited listings: invited, then registered or declined."""
 
@@ -169,7 +173,7 @@ class Participant(models.Model):
     registered_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.CharField(_("reason"), max_length=500, blank=True, validators=[validate_clean_text])
     # what the QR code on the agenda carries: the desk scans it to check the organisation in
-    checkin_token = models.CharField(max_length=32, unique=True, default=secrets.token_urlsafe, editable=False)
+    checkin_token = models.CharField(max_length=32, unique=True, default=new_checkin_token, editable=False)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
 
     class Meta:

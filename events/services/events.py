@@ -15,7 +15,7 @@ from scenarios.models import Batch, Field, ListingStatus
 
 from .. import notifications
 from ..models import ACTIVE, Event, EventListing, Meeting, Participant, Session, Slot
-from .common import listing_ref, lock_event, require_officer, require_open
+from .common import listing_ref, lock_event, require_officer, require_open, require_sane_date
 
 EVENT_FIELDS = ("name", "date", "venue", "venue_tables", "tables", "spare_share", "meeting_minutes", "max_meetings",
                 "min_per_need", "roadshow_size")
@@ -34,6 +34,7 @@ def event_create(*, actor: User, name: str, date: date, venue: str, venue_tables
                  min_per_need: int = 1, roadshow_size: int = 3) -> Event:
     """Officers create an event; its sessions and invitations follow."""
     require_officer(actor)
+    require_sane_date(date, field="date")
     event = Event(name=(name or "").strip(), date=date, venue=(venue or "").strip(), venue_tables=venue_tables,
                   tables=tables, spare_share=spare_share, meeting_minutes=meeting_minutes, max_meetings=max_meetings,
                   min_per_need=min_per_need, roadshow_size=roadshow_size, created_by=actor)
@@ -61,6 +62,8 @@ def session_add(*, actor: User, event: Event, start: datetime, end: datetime, ki
     require_open(event)
     if kind not in Session.Kind.values:
         raise DomainError(_("Unknown kind of session."), fields={"kind": [_("Unknown kind of session.")]})
+    require_sane_date(start, field="start")
+    require_sane_date(end, field="end")
     if timezone.is_naive(start) or timezone.is_naive(end):
         start, end = timezone.make_aware(start), timezone.make_aware(end)
     if end <= start:

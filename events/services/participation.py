@@ -16,7 +16,7 @@ from core.errors import DomainError, InvalidTransition, NotAllowed
 
 from .. import notifications
 from ..models import ACTIVE, Availability, Event, Meeting, MeetingState, Participant, Representative, Session
-from .common import lock_event, require_open
+from .common import lock_event, require_open, require_sane_date
 
 MAX_REPRESENTATIVES = 20
 
@@ -56,6 +56,8 @@ def clean_windows(event: Event, windows: Sequence[tuple[datetime, datetime]]) ->
         raise InvalidTransition(_("The event has no meetings session yet; registration opens when it has one."))
     cleaned = []
     for start, end in windows:
+        require_sane_date(start, field="windows")
+        require_sane_date(end, field="windows")
         if timezone.is_naive(start) or timezone.is_naive(end):
             start, end = timezone.make_aware(start), timezone.make_aware(end)
         if end <= start:

@@ -62,6 +62,9 @@ def _world_ids(world) -> dict[str, list[int]]:
         "matches": sorted(Match.objects.values_list("pk", flat=True)),
         "organizations": sorted(Organization.objects.values_list("pk", flat=True)),
         "batches": [world.batch.pk], "jobs": [world.job.pk],
+        "events": [world.event_world.event.pk],
+        "meetings": sorted(m.pk for m in world.event_world.meetings.values()),
+        "rounds": [world.event_world.round.pk],
     }
 
 

@@ -24,6 +24,8 @@ from core.side import CAPABILITY, SCENARIO, SIDES, Side
 from matching.models import Match, MatchEvent, MatchInterest, MatchStatus, RerankJob
 from scenarios.models import Batch, ListingStatus, ScenarioTransition
 from suppliers.models import CapabilityTransition
+from tests.events.api_matrix import event_endpoints
+from tests.events.api_world import event_fingerprint
 
 from .world import MATCH_STATUSES, OWNER_ROLE, ROLES, STATUSES, World
 
@@ -373,6 +375,7 @@ ENDPOINTS: list[Endpoint] = [
              check=check_job_started),
     Endpoint("job-current", "get", officers(200), url=fixed("job-current")),
     Endpoint("job-detail", "get", officers(200), url=lambda w, t: reverse("api:job-detail", kwargs={"pk": w.job.pk})),
+    *event_endpoints(Endpoint),
     *[Endpoint("not-found", m, anyone(404), url=lambda w, t: "/api/no-such-thing/") for m in
       ("get", "post", "put", "patch", "delete")],
 ]
@@ -398,7 +401,7 @@ def fingerprint() -> list[Any]:
              list(Batch.objects.order_by("pk").values_list("pk", "name")),
              list(RerankJob.objects.order_by("pk").values_list("pk", "status")),
              sorted(Token.objects.values_list("key", flat=True)), Notification.objects.count(),
-             Organization.objects.count(), Membership.objects.count()]
+             Organization.objects.count(), Membership.objects.count(), *event_fingerprint()]
     return rows
 
 

@@ -50,6 +50,7 @@ class World:
     batch: Batch
     job: RerankJob
     every_listing: list[ListingBase] = field(default_factory=list)
+    event_world: object = None  # tests/events/api_world.py: an event, its meetings, a round
 
     def role_org_id(self, role: str) -> int | None:
         org = self.orgs.get(role)
@@ -89,6 +90,11 @@ def build_world() -> World:
             state = _build_listings()
         with TestCase.captureOnCommitCallbacks(execute=True):
             world = _build_matches(**state)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            from tests.events.api_world import build_event_world
+
+            world.event_world = build_event_world(orgs=world.orgs, users=world.users, listings=world.listings,
+                                                  matches=world.matches, batch=world.batch, every=world.every_listing)
         matching_pool.pool_cache_clear()
     return world
 
