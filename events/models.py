@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.side import CAPABILITY, SCENARIO, Side
 from core.validators import validate_clean_text
@@ -164,7 +165,7 @@ class Participant(models.Model):
 
     class Status(models.TextChoices):
         INVITED = "invited", _("Invited")
-        REGISTERED = "registered", _("Registered")
+        REGISTERED = "registered", pgettext_lazy("taking part in an event", "Registered")
         DECLINED = "declined", _("Declined")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants")
