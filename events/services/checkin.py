@@ -18,7 +18,7 @@ def participant_check_in(*, actor: User, event: Event, token: str = "", particip
     """Check a registered organisation in, by its QR token or its id. Returns the participant
     and whether this call checked it in (False: it already was; checking in twice is harmless)."""
     require_officer(actor)
-    qs = Participant.objects.select_for_update().select_related("organization").filter(event=event)
+    qs = Participant.objects.select_for_update(of=("self",)).select_related("organization").filter(event=event)
     participant = (qs.filter(checkin_token=token).first() if token else
                    qs.filter(pk=participant_id).first() if participant_id else None)
     if participant is None:

@@ -57,7 +57,7 @@ def set_state(meeting: Meeting, *, actor: User | None, to: str, reason: str = ""
 
 
 def _lock(meeting_id: int) -> Meeting:
-    meeting = (Meeting.objects.select_for_update().filter(pk=meeting_id).first())
+    meeting = (Meeting.objects.select_for_update().filter(pk=meeting_id).order_by("pk").first())
     if meeting is None:
         raise NotFound(_("No such meeting."))
     return (Meeting.objects.select_related("event", "scenario__organization", "capability__organization", "slot",

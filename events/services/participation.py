@@ -84,7 +84,7 @@ def clean_windows(event: Event, windows: Sequence[tuple[datetime, datetime]]) ->
 def _participant(actor: User, event: Event, organization_id: int) -> Participant:
     if not user_is_member(user=actor, organization_id=organization_id):
         raise NotAllowed(_("Only members of the organisation can answer its invitation."))
-    participant = (Participant.objects.select_for_update().select_related("organization")
+    participant = (Participant.objects.select_for_update(of=("self",)).select_related("organization")
                    .filter(event=event, organization_id=organization_id).first())
     if participant is None:
         raise NotAllowed(_("Your organisation is not invited to this event."))
@@ -161,7 +161,7 @@ def participant_decline(*, actor: User, event: Event, organization_id: int, reas
     participant.full_clean()
     participant.save(update_fields=["status", "decline_reason"])
     org_id = participant.organization_id
-    for meeting in (Meeting.objects.select_for_update().select_related("scenario__organization", "capability__organization", "event")
+    for meeting in (Meeting.objects.select_for_update(of=("self",)).select_related("scenario__organization", "capability__organization", "event")
                     .filter(event=event, state__in=ACTIVE)):
         if org_id in (meeting.scenario.organization_id, meeting.capability.organization_id):
             set_state(meeting, actor=actor, to=MeetingState.CANCELLED, reason=reason)

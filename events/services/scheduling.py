@@ -177,7 +177,7 @@ def lock_conflicts(event: Event) -> list[engine.Issue]:
 def unseat_around(meeting: Meeting) -> int:
     """Unlocked meetings that a newly locked one displaces lose their slot (the next re-schedule
     places them again): the one at its table, and those that would put a side in two places."""
-    others = list(Meeting.objects.select_for_update().filter(event_id=meeting.event_id, slot_id=meeting.slot_id,
+    others = list(Meeting.objects.select_for_update(of=("self",)).filter(event_id=meeting.event_id, slot_id=meeting.slot_id,
                                                              state__in=ACTIVE, locked=False)
                   .exclude(pk=meeting.pk).select_related("scenario", "capability"))
     participants = _registered(meeting.event)
@@ -308,7 +308,7 @@ def _store(job: ScheduleJob, loaded: Loaded, result: engine.Schedule) -> dict:
     deleted (nobody agreed to them). What changed while the solver ran wins: a pair declined
     or cancelled meanwhile, an organisation no longer registered, a place taken by a new lock."""
     event = lock_event(job.event_id)
-    meetings = list(Meeting.objects.select_for_update().filter(event=event))
+    meetings = list(Meeting.objects.select_for_update().filter(event=event).order_by("pk"))
     active = {m.pair: m for m in meetings if m.state in ACTIVE}
     refused = {m.pair for m in meetings if m.state not in ACTIVE} - set(active)
     registered = set(Participant.objects.filter(event=event, status=Participant.Status.REGISTERED)

@@ -163,8 +163,9 @@ def check_round_approved(w, role, t, response):
 
 
 def _lock_body(w, role, t):
-    m = w.event_world.meetings[t]
-    return {"slot": m.slot_id or 1, "table": m.table or 1}
+    m = fresh_meeting(w, t)  # placed by the world's schedule, which ran after the world took its copies
+    assert m.slot_id and m.table
+    return {"slot": m.slot_id, "table": m.table}
 
 
 def event_endpoints(Endpoint) -> list:
