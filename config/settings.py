@@ -219,12 +219,9 @@ MATCHING_CANDIDATES = env.int("MATCHING_CANDIDATES", default=200)
 
 # --- Events ---------------------------------------------------------------------------------
 # The scheduler's time limit per run (seconds; the best schedule found so far is kept) and its
-# CP-SAT workers (this machine kind has 2 cores). A 200 x 300 event is solved in about 40 s.
+# CP-SAT workers (this machine kind has 2 cores). A 200 x 300 event is solved in about 15 s.
 EVENTS_SCHEDULE_SECONDS = env.float("EVENTS_SCHEDULE_SECONDS", default=60.0)
 EVENTS_SOLVER_WORKERS = env.int("EVENTS_SOLVER_WORKERS", default=2)
-# A match at least this strong counts for the roadshow proposal (who has most strong matches
-# among the registered audience presents).
-EVENTS_STRONG_SCORE = env.float("EVENTS_STRONG_SCORE", default=0.6)
 # Pairs below this score are not proposed as meetings (accepted meetings are kept whatever their score).
 EVENTS_SCORE_FLOOR = env.float("EVENTS_SCORE_FLOOR", default=0.0)
 # Interest bonus added to the match score in the scheduler's affinity.

@@ -25,7 +25,7 @@ from accounts.permissions import IsOfficer
 from accounts.selectors import user_is_officer
 from core.api.filters import ID_MAX
 from core.api.schema import BODY, LIST, api_operation
-from core.api.serializers import EmptyInputSerializer, InputSerializer
+from core.api.serializers import InputSerializer
 from core.api.views import Api
 from core.errors import DomainError, NotAllowed, NotFound
 from matching.apis import ExplanationSerializer
@@ -336,6 +336,13 @@ class CheckinResultSerializer(serializers.Serializer):
 
 
 # --- input --------------------------------------------------------------------------------------
+
+class EmptyInputSerializer(InputSerializer):
+    """For actions that take no input: any field sent is refused."""
+
+    class Meta:
+        ref_name = "NoInput"
+
 
 class EventInputSerializer(InputSerializer):
     name = serializers.CharField(max_length=200)

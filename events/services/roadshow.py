@@ -1,7 +1,7 @@
 """The roadshow (路演): who presents, in which order.
 
 The proposal: among the invited listings of registered organisations, the needs and the
-capabilities with the most strong matches (score >= EVENTS_STRONG_SCORE) among the registered
+capabilities with the most strong matches (the match's band, matching.models.MatchBand) among the registered
 audience's listings of the other side (ties: the best score), `roadshow_size` of each; the order
 grouped by field (the taxonomy's order), needs before capabilities within a field, most strong
 matches first. The officer then edits the order.
@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.errors import DomainError
-from matching.models import Match, MatchStatus
+from matching.models import Match, MatchBand, MatchStatus
 
 from ..models import Event, EventListing, Participant
 from .common import lock_event, require_officer
@@ -34,7 +33,7 @@ def roadshow_candidates(*, event: Event) -> list[dict]:
     caps = {r.capability_id: r for r in rows if r.capability_id}
     strong: dict[int, list[float]] = defaultdict(list)
     for s, c, score in (Match.objects.filter(scenario_id__in=list(needs), capability_id__in=list(caps),
-                                             score__gte=settings.EVENTS_STRONG_SCORE)
+                                             band=MatchBand.STRONG)
                         .exclude(status=MatchStatus.REJECTED).values_list("scenario_id", "capability_id", "score")):
         if needs[s].organization_id != caps[c].organization_id:
             strong[needs[s].pk].append(score)

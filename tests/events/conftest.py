@@ -14,7 +14,7 @@ from accounts.models import Organization, User
 from core.side import CAPABILITY, SCENARIO
 from events.models import Event
 from events.services.events import event_invite
-from matching import services as matching_services
+from matching import pool as matching_pool
 from scenarios.models import ListingStatus
 from tests.factories import OrganizationFactory, make_event, make_listing, make_officer, member_of, register
 
@@ -48,7 +48,7 @@ CAP_TEXTS = [("肺结节CT智能检测软件", "深度学习检出实性与亚�
 
 def build_fair() -> Fair:
     with override_settings(**FAST):
-        matching_services.pool_cache_clear()
+        matching_pool.pool_cache_clear()
         orgs = {"hospital": OrganizationFactory(name="广州市第一人民医院", kind="hospital", city="广州"),
                 "other_hospital": OrganizationFactory(name="深圳市人民医院", kind="hospital", city="深圳"),
                 "vendor": OrganizationFactory(name="华影智能科技有限公司", kind="company", city="深圳"),
@@ -74,7 +74,7 @@ def build_fair() -> Fair:
                          capability_ids=[c.pk for c in [*caps, other_cap]])
             for role in ("hospital", "vendor", "other_vendor"):
                 register(event, orgs[role], users[role])
-        matching_services.pool_cache_clear()
+        matching_pool.pool_cache_clear()
     return Fair(event=event, needs=needs, other_need=other_need, caps=caps, other_cap=other_cap, officer=officer,
                 **orgs, **{f"{k}_user": u for k, u in users.items()})
 

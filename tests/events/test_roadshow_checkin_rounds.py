@@ -18,8 +18,20 @@ from tests.factories import make_listing
 pytestmark = pytest.mark.django_db
 
 
-def test_roadshow_proposal_takes_the_listings_with_most_strong_matches_grouped_by_field(fair, settings):
-    settings.EVENTS_STRONG_SCORE = 0.0  # every stored match counts: the counts decide
+def rerank_with_strong_from(settings, capture, threshold: float) -> None:
+    """Store every match's band again with another strong threshold (a full re-rank)."""
+    from matching.services import rerank_start
+
+    settings.MATCHING_BAND_STRONG = threshold
+    settings.MATCHING_BAND_POSSIBLE = min(threshold, settings.MATCHING_BAND_POSSIBLE)
+    with capture(execute=True):
+        rerank_start(actor=None, reason="band")
+
+
+def test_roadshow_proposal_takes_the_listings_with_most_strong_matches_grouped_by_field(
+        fair, settings, django_capture_on_commit_callbacks):
+    rerank_with_strong_from(settings, django_capture_on_commit_callbacks, 0.0)  # every match strong: counts decide
+    assert not Match.objects.exclude(band="strong").exists()
     fair.event.roadshow_size = 1
     fair.event.save(update_fields=["roadshow_size"])
     ranked = roadshow_candidates(event=fair.event)
@@ -34,8 +46,9 @@ def test_roadshow_proposal_takes_the_listings_with_most_strong_matches_grouped_b
     assert all(r.organization_id != fair.other_hospital.pk for r in lineup)
 
 
-def test_roadshow_strong_threshold_leaves_out_listings_without_strong_matches(fair, settings):
-    settings.EVENTS_STRONG_SCORE = 1.01
+def test_the_roadshow_leaves_out_listings_without_strong_matches(fair, settings, django_capture_on_commit_callbacks):
+    rerank_with_strong_from(settings, django_capture_on_commit_callbacks, 1.01)
+    assert not Match.objects.filter(band="strong").exists()
     assert roadshow_propose(actor=fair.officer, event=fair.event) == []
 
 
