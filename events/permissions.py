@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import Actor, user_is_member, user_is_officer, user_organization_ids
 from core.errors import NotFound
+from matching.selectors import can_view_pair
 
 from .models import Event, Meeting, Participant
 
@@ -56,7 +57,4 @@ def access_meeting(*, actor: Actor, meeting_id: int) -> Meeting:
 
 
 def can_view_meeting(*, actor: Actor, meeting: Meeting) -> bool:
-    if user_is_officer(user=actor):
-        return True
-    orgs = user_organization_ids(user=actor)
-    return meeting.scenario.organization_id in orgs or meeting.capability.organization_id in orgs
+    return can_view_pair(actor=actor, pair=meeting)

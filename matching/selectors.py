@@ -58,10 +58,16 @@ def access_match(*, actor: Actor, match_id: int) -> Match:
 
 
 def can_view_match(*, actor: Actor, match: Match) -> bool:
+    return can_view_pair(actor=actor, pair=match)
+
+
+def can_view_pair(*, actor: Actor, pair) -> bool:
+    """Anything between a need and a capability (a match, an event's meeting) is visible to
+    officers and to members of either side's organisation."""
     if user_is_officer(user=actor):
         return True
     orgs = user_organization_ids(user=actor)
-    return match.scenario.organization_id in orgs or match.capability.organization_id in orgs
+    return pair.scenario.organization_id in orgs or pair.capability.organization_id in orgs
 
 
 def can_see_match_contacts(*, actor: Actor, match: Match) -> bool:

@@ -114,3 +114,19 @@ def pytest_configure(config):
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+
+
+@pytest.fixture
+def via_redis():
+    """This process publishes tasks to Redis for the duration of a worker test (and purges the
+    queue before and after), then goes back to running them in-process."""
+    from tests.worker import LOGS, purge, reset_producer_pool, use_broker_in_this_process
+
+    saved = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
+    use_broker_in_this_process(celery_app)
+    purge(celery_app)
+    LOGS.mkdir(parents=True, exist_ok=True)
+    yield
+    purge(celery_app)
+    celery_app.conf.task_always_eager, celery_app.conf.broker_url = saved
+    reset_producer_pool(celery_app)

@@ -20,6 +20,7 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BROKER = "redis://127.0.0.1:6379/5"
+LOGS = ROOT / "test-artifacts" / "worker-logs"
 
 
 def broker_url() -> str:

@@ -3,8 +3,10 @@ from datetime import datetime, timedelta
 
 from hypothesis import strategies as st
 
-from events.engine import Candidate, Interest, Lock, Party, Problem, Representative, Slot
+from events.engine import Candidate, Interest, Lock, Party, Problem, Representative, Slot, SolverOptions
 
+# small events solve in milliseconds; one worker keeps the search deterministic
+FAST = SolverOptions(time_limit=5, workers=1)
 DAY = datetime(2025, 11, 20, 9, 0)
 LIKELY = st.integers(0, 3).map(bool)           # true three times in four
 UNLIKELY = st.integers(0, 3).map(lambda i: i == 0)

@@ -22,7 +22,8 @@ from events.engine import (
 )
 from events.engine.synthetic import synthetic_event
 
-FAST = SolverOptions(time_limit=5, workers=1)
+from .strategies import FAST
+
 T0 = datetime(2025, 11, 20, 14, 0)
 
 

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from events.engine import (
     Party,
     Representative,
-    SolverOptions,
     check_locks,
     greedy_schedule,
     reschedule,
@@ -18,9 +17,8 @@ from events.engine import (
 )
 from events.engine.relax import relax
 
-from .strategies import events
+from .strategies import FAST, events
 
-FAST = SolverOptions(time_limit=5, workers=1)
 PROPS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

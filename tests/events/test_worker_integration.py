@@ -1,10 +1,8 @@
 """A real `celery worker` process runs "schedule all": the job reports its progress on its row
 and ends done, the accepted meeting placed, the tables filled with proposals."""
-from pathlib import Path
 
 import pytest
 
-from config.celery import app as celery_app
 from core.side import CAPABILITY, SCENARIO
 from events.models import Meeting, MeetingState, ScheduleJob
 from events.services.events import event_invite
@@ -13,22 +11,10 @@ from events.services.scheduling import schedule_start
 from matching.models import Match
 from scenarios.models import ListingStatus
 from tests.factories import make_event, make_listing, register
-from tests.worker import purge, reset_producer_pool, running_worker, use_broker_in_this_process, wait_until
+from tests.worker import LOGS, running_worker, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-LOGS = Path(__file__).resolve().parents[2] / "test-artifacts" / "worker-logs"
 
-
-@pytest.fixture
-def via_redis():
-    saved = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
-    use_broker_in_this_process(celery_app)
-    purge(celery_app)
-    LOGS.mkdir(parents=True, exist_ok=True)
-    yield
-    purge(celery_app)
-    celery_app.conf.task_always_eager, celery_app.conf.broker_url = saved
-    reset_producer_pool(celery_app)
 
 
 def test_a_worker_runs_the_schedule_job_to_done(via_redis, hospital, hospital_user, vendor, vendor_user, officer):

@@ -1,12 +1,10 @@
 """A real `celery worker` process against Redis: publishing a need gets its ranking stored; a
 worker killed in the middle of embedding loses nothing and duplicates nothing once restarted
 and the reconciling pass has run."""
-from pathlib import Path
 
 import pytest
 from django.db.models import Count
 
-from config.celery import app as celery_app
 from core.side import CAPABILITY, SCENARIO
 from matching.embedding import get_embedder
 from matching.models import ListingVector, Match
@@ -14,10 +12,9 @@ from matching.services import matching_reconcile
 from scenarios.models import ListingStatus, Scenario
 from suppliers.models import Capability
 from tests.factories import make_listing
-from tests.worker import Worker, purge, reset_producer_pool, running_worker, use_broker_in_this_process, wait_until
+from tests.worker import LOGS, Worker, running_worker, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-LOGS = Path(__file__).resolve().parents[2] / "test-artifacts" / "worker-logs"
 
 CAPABILITY_TEXTS = [
     ("肺结节CT智能检测软件", "深度学习检出实性与亚实性肺结节，自动随访对比，已获第三类医疗器械注册证，院内部署。"),
@@ -25,18 +22,6 @@ CAPABILITY_TEXTS = [
     ("失眠数字疗法CBT-I", "手机程序按六周疗程推送睡眠限制与认知重建训练，医生端查看睡眠日记。"),
     ("病原宏基因组测序服务", "血液与肺泡灌洗液mNGS检测，24小时内出报告，覆盖细菌真菌病毒。"),
 ]
-
-
-@pytest.fixture
-def via_redis():
-    saved = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
-    use_broker_in_this_process(celery_app)
-    purge(celery_app)
-    LOGS.mkdir(parents=True, exist_ok=True)
-    yield
-    purge(celery_app)
-    celery_app.conf.task_always_eager, celery_app.conf.broker_url = saved
-    reset_producer_pool(celery_app)
 
 
 def _publish_capabilities(vendor, vendor_user, officer, n):
